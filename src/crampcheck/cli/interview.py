@@ -1,0 +1,150 @@
+"""The terminal side of ``crampcheck check``: ask, parse, show progress, print the result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crampcheck.engine.medicines import split_items
+from crampcheck.errors import InputError
+from crampcheck.interview import UNKNOWN, Interview
+from crampcheck.knowledge.models import Question
+
+DONT_KNOW = {"", "?", "dk", "don't know", "dont know", "unknown", "skip", "not sure"}
+YES = {"y", "yes", "true"}
+NO = {"n", "no", "false"}
+GROUP_TITLES = {
+    "about": "About you",
+    "danger": "Warning signs first",
+    "cramps": "Your cramps",
+    "medicines": "Your medicines",
+    "conditions": "Your health conditions",
+    "lifestyle": "Daily life",
+    "labs": "Blood test results",
+}
+
+
+class BadAnswerError(ValueError):
+    """An answer that does not fit the question; the message says what is allowed."""
+
+
+def _pick(token: str, choices: list[str]) -> str:
+    token = token.strip().lower().replace(" ", "_").replace("-", "_")
+    if token.isdigit() and 1 <= int(token) <= len(choices):
+        return choices[int(token) - 1]
+    if token in choices:
+        return token
+    matches = [c for c in choices if c.startswith(token)]
+    if len(matches) == 1:
+        return matches[0]
+    raise BadAnswerError(
+        f"choose a number from 1 to {len(choices)} or one of: {', '.join(choices)}"
+    )
+
+
+def parse_answer(q: Question, raw: str, choices: list[str]) -> Any:
+    """The typed value of an answer, ``UNKNOWN`` for "don't know"; raises ``BadAnswerError``."""
+    text = raw.strip()
+    if text.lower() in DONT_KNOW:
+        return UNKNOWN
+    if q.kind == "bool":
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            return False
+        raise BadAnswerError("answer y (yes), n (no) or ? (don't know)")
+    if q.kind in ("int", "number"):
+        try:
+            value: float | int = int(text) if q.kind == "int" else float(text)
+        except ValueError:
+            raise BadAnswerError(
+                "type a whole number" if q.kind == "int" else "type a number"
+            ) from None
+        if (q.minimum is not None and value < q.minimum) or (
+            q.maximum is not None and value > q.maximum
+        ):
+            low = "" if q.minimum is None else f"{q.minimum:g}"
+            high = "" if q.maximum is None else f"{q.maximum:g}"
+            raise BadAnswerError(f"type a number from {low or 'any'} to {high or 'any'}")
+        return value
+    if q.kind == "choice":
+        return _pick(text, choices)
+    if q.kind in ("multi", "conditions"):
+        if text.lower() in ("none", "no", "n", "0"):
+            return []
+        return list(
+            dict.fromkeys(_pick(t, choices) for t in text.replace(";", ",").split(",") if t.strip())
+        )
+    if text.lower() in ("none", "no", "n"):
+        return []
+    return split_items(text)
+
+
+def _prompt_text(q: Question, choices: list[str]) -> str:
+    lines = [click.style(q.text, bold=True)]
+    if q.help:
+        lines.append(click.style(q.help, dim=True))
+    if choices:
+        lines.extend(f"  {i}. {c.replace('_', ' ')}" for i, c in enumerate(choices, 1))
+    hint = {
+        "bool": "y / n / ? (don't know)",
+        "multi": "numbers separated by commas, 'none', or ? (don't know)",
+        "conditions": "numbers separated by commas, 'none', or ? (don't know)",
+        "medicines": "names separated by commas, 'none', or ? (don't know)",
+    }.get(q.kind, "? for don't know")
+    lines.append(click.style(f"[{hint}]", dim=True))
+    return "\n".join(lines)
+
+
+def _ask(interview: Interview, q: Question) -> None:
+    choices = interview.choices(q)
+    click.echo(_prompt_text(q, choices))
+    while True:
+        raw = click.prompt(">", default="", show_default=False, prompt_suffix=" ")
+        try:
+            value = parse_answer(q, raw, choices)
+            if value is UNKNOWN and q.field == "person.age":
+                raise BadAnswerError("your age is needed: type it in years")
+            interview.answer(q, value)
+            return
+        except BadAnswerError as exc:
+            click.secho(f"  {exc}", fg="yellow")
+        except InputError as exc:
+            click.secho("  " + "; ".join(exc.problems), fg="yellow")
+
+
+def run_interview(save: str | None, fmt: str) -> None:
+    """Run the whole interview on the terminal and print the assessment."""
+    from crampcheck.cli.render import render_text
+    from crampcheck.engine.core import assess
+
+    interview = Interview()
+    click.secho("crampcheck: a few questions about your leg cramps.", bold=True)
+    click.echo(
+        "If you have sudden severe pain, a cold pale leg or chest pain, "
+        "call emergency services now."
+    )
+    click.echo('Press Enter or type ? for "don\'t know" at any question.\n')
+    group = None
+    while (q := interview.next_question()) is not None:
+        if q.group == "labs" and interview.has_labs is None:
+            interview.has_labs = click.confirm(
+                "Do you have recent blood test results to enter?", default=False
+            )
+            continue
+        if q.group != group:
+            group = q.group
+            click.secho(f"\n== {GROUP_TITLES[group]} ==", fg="cyan", bold=True)
+        done = len(interview.asked)
+        click.secho(f"\n[{done + 1} of about {done + interview.remaining()}]", dim=True)
+        _ask(interview, q)
+    intake = interview.intake()
+    if save:
+        Path(save).write_text(json.dumps(interview.answers, indent=1) + "\n", encoding="utf-8")
+        click.secho(f"\nYour answers were saved to {save}.", dim=True)
+    result = assess(intake, interview.engine)
+    click.echo("")
+    click.echo(result.model_dump_json(indent=1) if fmt == "json" else render_text(result))

@@ -1,0 +1,153 @@
+"""Relief, prevention and safety notes (policy sections 1.4 and 5)."""
+
+from __future__ import annotations
+
+from crampcheck.engine.calcium import keep_prescribed
+from crampcheck.engine.facts import Facts
+from crampcheck.knowledge.models import Advice, Note, PreventionItem
+
+WITHHOLD_ALWAYS = frozenset(
+    {
+        "dvt",
+        "acute_limb_ischaemia",
+        "critical_limb_ischaemia",
+        "compartment_syndrome",
+        "muscle_tear",
+        "cellulitis",
+        "sepsis",
+        "rhabdomyolysis",
+        "persistent_pain",
+        "tetanus",
+    }
+)
+UNSAFE_WHEN_WITHHELD = frozenset({"stretch", "massage", "exercise", "warmth", "foot_soak"})
+UNSAFE_WITH_HEAT = frozenset({"warmth", "foot_soak"})
+NO_FOOT_SOAK_CONDITIONS = (
+    "peripheral_neuropathy",
+    "diabetes",
+    "peripheral_artery_disease",
+    "atherosclerosis",
+)
+CARE_TEAM_FACTORS = frozenset(
+    {
+        "diabetes",
+        "thyroid_disease",
+        "kidney_disease",
+        "liver_disease",
+        "nerve_disease",
+        "poor_circulation",
+        "venous_disease",
+        "neuromuscular_disease",
+        "pregnancy",
+    }
+)
+
+
+def relief_withheld(fired: dict[str, tuple[str, list[str]]]) -> bool:
+    """True when an alert makes stretching, massage or heat unsafe (policy 1.4)."""
+    if any(a in WITHHOLD_ALWAYS for a in fired):
+        return True
+    child = fired.get("child_assessment")
+    return child is not None and child[0] == "urgent"
+
+
+def safety_notes(f: Facts, factor_ids: set[str], advice: Advice) -> list[Note]:
+    """The safety notes whose condition holds, in the knowledge file's order."""
+    cls = f.med_class
+    taking_calcium = bool(f.lifestyle.calcium_supplement and f.lifestyle.calcium_supplement.taking)
+    lithium_partner = cls(
+        "nsaid", "thiazide_diuretic", "ace_inhibitor", "angiotensin_receptor_blocker"
+    )
+    when = {
+        "no_potassium_supplements": cls(
+            "potassium_sparing_diuretic", "ace_inhibitor", "angiotensin_receptor_blocker"
+        )
+        or f.has("chronic_kidney_disease", "dialysis"),
+        "follow_fluid_plan": f.has(
+            "heart_failure", "dialysis", "chronic_kidney_disease", "liver_cirrhosis"
+        ),
+        "statin_muscle_warning": cls("statin", "fibrate"),
+        "lithium_level": cls("lithium") and (lithium_partner or "dehydration" in factor_ids),
+        "calcium_excess": cls("pth_analogue", "thiazide_diuretic") and taking_calcium,
+        "calcium_spacing": taking_calcium,
+        "reliever_overuse": cls("short_acting_beta_agonist"),
+        "quinine_warning": cls("quinine"),
+        "heat_exhaustion": f.exertion
+        and f.habit("heavy_sweating_or_heat")
+        and f.habit("diarrhoea_or_vomiting"),
+        "anticoagulant_care": cls("anticoagulant"),
+        "keep_prescribed_calcium": keep_prescribed(f),
+        "pregnancy_swelling": f.pregnant and f.swelling == "both_legs",
+    }
+    notes = [n for n in advice.safety_notes if when.get(n.id)]
+    if f.calcium_high:
+        notes = [
+            Note(id=n.id, text=advice.keep_prescribed_calcium_high, references=n.references)
+            if n.id == "keep_prescribed_calcium"
+            else n
+            for n in notes
+        ]
+    return notes
+
+
+def foot_soak_unsafe(f: Facts) -> bool:
+    """Numb or poorly supplied feet burn in a hot soak (policy 5)."""
+    return bool(
+        f.has(*NO_FOOT_SOAK_CONDITIONS)
+        or f.finding("numbness_or_tingling_feet")
+        or f.finding("cold_pale_or_blue_leg")
+    )
+
+
+def prevention(
+    f: Facts,
+    factor_ids: set[str],
+    verdict: str,
+    withheld: bool,
+    note_ids: set[str],
+    advice: Advice,
+) -> list[PreventionItem]:
+    """The prevention items chosen by the factors found (policy 5)."""
+    leave_out: set[str] = set()
+    if withheld:
+        leave_out |= UNSAFE_WHEN_WITHHELD
+    if "heat_exhaustion" in note_ids:
+        leave_out |= UNSAFE_WITH_HEAT
+    if foot_soak_unsafe(f):
+        leave_out.add("foot_soak")
+    chosen = []
+    for item in advice.prevention:
+        if leave_out.intersection(item.tags):
+            continue
+        if item.id == "calcium_rich_food":
+            wanted = verdict == "improve_diet"
+        elif item.id == "drink_to_thirst":
+            wanted = "dehydration" in factor_ids and "follow_fluid_plan" not in note_ids
+        elif item.id == "condition_care_team":
+            wanted = bool(CARE_TEAM_FACTORS & factor_ids)
+        else:
+            wanted = not item.for_factors or bool(factor_ids.intersection(item.for_factors))
+        if wanted:
+            chosen.append(item)
+    return chosen
+
+
+def relief(
+    f: Facts, withheld: bool, note_ids: set[str], advice: Advice
+) -> list[tuple[str, list[str]]]:
+    """(site, steps) for each site in the intake (calf when none), or the withheld text."""
+    if withheld:
+        return [("any", [advice.relief_withheld])]
+    cramps = f.intake.cramps
+    sites = list(dict.fromkeys(cramps.sites)) if cramps and cramps.sites else ["calf"]
+    by_site: dict[str, list[str]] = {s.site: s.steps for s in advice.relief_sites}
+    unsteady = f.age_at_least(75) or f.has("parkinsons") or f.finding("tremor_or_unsteadiness")
+    after = advice.relief_after_no_warmth if "heat_exhaustion" in note_ids else advice.relief_after
+    out = []
+    for site in sites:
+        steps = [advice.relief_intro, *by_site[site]]
+        if unsteady:
+            steps.append(advice.relief_unsteady)
+        steps.extend(after)
+        out.append((site, steps))
+    return out

@@ -1,0 +1,252 @@
+"""``assess(intake) -> Assessment``: the pure, deterministic heart of crampcheck.
+
+Order of work: recognise medicines, derive facts, score factors, decide the calcium verdict,
+then run every alert rule (emergency first) and set the triage level; the output lists alerts
+first, most urgent first, and every conclusion carries its ``because`` and references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import cast
+
+from crampcheck.__about__ import __version__
+from crampcheck.engine import advice as advice_mod
+from crampcheck.engine.alerts import Context, evaluate
+from crampcheck.engine.assessment import (
+    AlertOut,
+    Assessment,
+    Calcium,
+    FactorOut,
+    MedicationOut,
+    NoteOut,
+    PreventionOut,
+    ReferenceOut,
+    Relief,
+    RuledOut,
+    Triage,
+    Versions,
+)
+from crampcheck.engine.calcium import keep_prescribed, verdict
+from crampcheck.engine.factors import score_factors
+from crampcheck.engine.facts import Facts
+from crampcheck.engine.intake import Intake, Medication
+from crampcheck.engine.medicines import MedicineIndex, Recognised
+from crampcheck.knowledge.loader import load_knowledge
+from crampcheck.knowledge.models import (
+    Alert,
+    CalciumText,
+    Factor,
+    KnowledgeBase,
+    Level,
+    MedicineClass,
+    Reference,
+)
+from crampcheck.vocab import ALERT_IDS
+
+LEVEL_RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
+RULE_ORDER = [(alert, level) for level in ("emergency", "urgent", "routine") for alert in ALERT_IDS]
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """The knowledge base with the lookups the engine needs, built once."""
+
+    kb: KnowledgeBase
+    medicines: MedicineIndex
+    order: list[tuple[str, str]]
+    clue_grades: dict[str, list[tuple[str, str]]]
+    alerts: dict[str, Alert]
+    factors: dict[str, Factor]
+    classes: dict[str, MedicineClass]
+    refs: dict[str, Reference]
+    calcium: dict[str, CalciumText]
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> Engine:
+        rules = {r.id for a in kb.alerts for r in a.rules}
+        return cls(
+            kb=kb,
+            medicines=MedicineIndex(kb),
+            order=[(a, lvl) for a, lvl in RULE_ORDER if f"{a}_{lvl}" in rules],
+            clue_grades={f.id: [(c.id, c.grade) for c in f.clues] for f in kb.factors},
+            alerts={a.id: a for a in kb.alerts},
+            factors={f.id: f for f in kb.factors},
+            classes={c.id: c for c in kb.medicines.classes},
+            refs={r.id: r for r in kb.references},
+            calcium={c.verdict: c for c in kb.advice.calcium},
+        )
+
+    def recognise(self, intake: Intake) -> list[Recognised]:
+        out = []
+        for item in intake.medications or ():
+            if isinstance(item, Medication):
+                out.append(
+                    self.medicines.recognise(
+                        item.name, item.started_weeks_ago, item.changed_weeks_ago
+                    )
+                )
+            else:
+                out.append(self.medicines.recognise(item))
+        return out
+
+
+@cache
+def default_engine() -> Engine:
+    return Engine.build(load_knowledge())
+
+
+def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
+    """Assess one intake: alerts and triage, factors, calcium, medicines, relief and prevention."""
+    eng = engine or default_engine()
+    kb = eng.kb
+    meds = eng.recognise(intake)
+    facts = Facts(intake, meds)
+
+    factors, ruled_out = score_factors(facts, eng.clue_grades)
+    single_top = bool(
+        factors
+        and factors[0].id == "medication"
+        and (len(factors) == 1 or factors[1].score < factors[0].score)
+    )
+    calcium_verdict, calcium_because = verdict(facts)
+    ctx = Context(facts, {}, single_top, calcium_verdict)
+    evaluate(ctx, eng.order)
+
+    cited: dict[str, None] = {}
+
+    def cite(refs: list[str]) -> list[str]:
+        for r in refs:
+            cited.setdefault(r, None)
+        return list(refs)
+
+    alerts_kb = eng.alerts
+    fired = sorted(
+        ctx.fired.items(), key=lambda kv: (-LEVEL_RANK[kv[1][0]], ALERT_IDS.index(kv[0]))
+    )
+    alerts = []
+    for alert_id, (level_id, because) in fired:
+        level = cast(Level, level_id)
+        a = alerts_kb[alert_id]
+        level_text = a.texts[level]
+        alerts.append(
+            AlertOut(
+                id=alert_id,
+                level=level,
+                title=a.title,
+                because=because,
+                advice=level_text.advice,
+                references=cite(a.references),
+            )
+        )
+    if alerts:
+        top = alerts[0].level
+        headline = alerts_kb[alerts[0].id].texts[top].headline
+        reasons = [f"alert:{a.id}" for a in alerts if a.level == top]
+    else:
+        top, headline, reasons = "self_care", kb.advice.self_care_headline, []
+
+    factors_kb = eng.factors
+    factor_out = [
+        FactorOut(
+            id=r.id,
+            title=factors_kb[r.id].title,
+            strength="likely" if r.score >= 0.6 else "possible" if r.score >= 0.3 else "unlikely",
+            score=r.score,
+            because=r.because,
+            advice=factors_kb[r.id].advice,
+            references=cite(factors_kb[r.id].references),
+        )
+        for r in factors
+    ]
+    factor_ids = {r.id for r in factors}
+
+    book = kb.medicines
+    classes_kb = eng.classes
+    med_out = []
+    for m in meds:
+        refs: list[str] = []
+        for c in m.classes:
+            refs.extend(r for r in classes_kb[c].references if r not in refs)
+        med_advice = book.advice
+        if "quinine" in m.classes:
+            med_advice = f"{book.quinine_warning_advice} {med_advice}"
+        med_out.append(
+            MedicationOut(
+                input=m.input,
+                generic=m.generic,
+                classes=list(m.classes),
+                grades=m.grades,
+                grade=m.grade,
+                recent=m.recent,
+                advice=med_advice,
+                references=cite(refs or list(book.references)),
+                hint=m.hint,
+            )
+        )
+
+    ctext = eng.calcium[calcium_verdict]
+    calcium_advice = ctext.advice
+    keep = keep_prescribed(facts)
+    if keep:
+        extra = (
+            kb.advice.keep_prescribed_calcium_high
+            if facts.calcium_high
+            else kb.advice.keep_prescribed_calcium
+        )
+        calcium_advice = f"{calcium_advice} {extra}"
+        calcium_because = [*calcium_because, keep]
+    calcium = Calcium(
+        verdict=calcium_verdict,
+        because=calcium_because,
+        advice=calcium_advice,
+        references=cite(ctext.references),
+    )
+
+    notes = advice_mod.safety_notes(facts, factor_ids, kb.advice)
+    note_ids = {n.id for n in notes}
+    withheld = advice_mod.relief_withheld(ctx.fired)
+    relief = [
+        Relief(site=s, steps=steps)
+        for s, steps in advice_mod.relief(facts, withheld, note_ids, kb.advice)
+    ]
+    cite(kb.advice.relief_references)
+    plan = advice_mod.prevention(facts, factor_ids, calcium_verdict, withheld, note_ids, kb.advice)
+    prevention = [
+        PreventionOut(
+            id=p.id,
+            text=p.text,
+            grade=p.grade,
+            for_factors=list(p.for_factors),
+            references=cite(p.references),
+        )
+        for p in plan
+    ]
+    safety = [NoteOut(id=n.id, text=n.text, references=cite(n.references)) for n in notes]
+    dnw = [
+        NoteOut(id=n.id, text=n.text, references=cite(n.references))
+        for n in kb.advice.does_not_work
+    ]
+
+    refs_kb = eng.refs
+    references = [
+        ReferenceOut(id=r, citation=refs_kb[r].citation, url=refs_kb[r].url) for r in cited
+    ]
+    return Assessment(
+        triage=Triage(level=top, headline=headline, reasons=reasons),
+        alerts=alerts,
+        factors=factor_out,
+        factors_ruled_out=[RuledOut(id=fid, because=[b]) for fid, b in ruled_out],
+        medications=med_out,
+        calcium=calcium,
+        relief_withheld=withheld,
+        relief=relief,
+        prevention=prevention,
+        prevention_note=kb.advice.prevention_on_hold if withheld else None,
+        does_not_work=dnw,
+        safety_notes=safety,
+        references=references,
+        disclaimer=kb.advice.disclaimer,
+        versions=Versions(engine=__version__, knowledge=kb.source_hash[:12]),
+    )

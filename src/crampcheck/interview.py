@@ -1,0 +1,142 @@
+"""The interview behind ``crampcheck check`` (and later the web form): which question next.
+
+Questions come from ``questions.yaml`` in the order asked: age and sex, then the danger signs
+(emergency first), then the rest. A yes/no or choice question is skipped while no answer to it
+could change the assessment; it is looked at again after every answer, because an answer can make
+an earlier-skipped question matter (fever matters once red skin is reported). "Don't know" is
+always allowed and leaves the field unknown, which the engine never reads as "no".
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from crampcheck.engine.core import Engine, assess, default_engine
+from crampcheck.engine.intake import CONDITIONS, Intake
+from crampcheck.engine.parse import parse_intake
+from crampcheck.knowledge.models import Question
+
+UNKNOWN = object()  # the answer "don't know"
+PROBED_KINDS = ("bool", "choice", "multi")
+
+
+def set_path(target: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``a.b.c`` in a nested dict, creating the levels on the way."""
+    *parents, last = path.split(".")
+    node = target
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+
+
+def get_path(source: dict[str, Any], path: str) -> Any:
+    node: Any = source
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _signature(intake: Intake, engine: Engine) -> tuple[Any, ...]:
+    """What an answer could change: everything a person is told, minus the wording."""
+    a = assess(intake, engine)
+    return (
+        a.triage.level,
+        tuple((x.id, x.level) for x in a.alerts),
+        tuple((x.id, x.score) for x in a.factors),
+        tuple(x.id for x in a.factors_ruled_out),
+        a.calcium.verdict,
+        a.relief_withheld,
+        tuple(r.site for r in a.relief),
+        tuple(len(r.steps) for r in a.relief),
+        tuple(p.id for p in a.prevention),
+        tuple(n.id for n in a.safety_notes),
+    )
+
+
+@dataclass
+class Interview:
+    """State of one interview: the answers so far and what was asked."""
+
+    engine: Engine = field(default_factory=default_engine)
+    answers: dict[str, Any] = field(default_factory=lambda: {"contract": 1, "person": {}})
+    asked: set[str] = field(default_factory=set)
+    has_labs: bool | None = None  # the gate question before any blood result
+
+    @property
+    def questions(self) -> list[Question]:
+        return list(self.engine.kb.questions)
+
+    def choices(self, q: Question) -> list[str]:
+        return list(CONDITIONS) if q.kind == "conditions" else list(q.choices)
+
+    def applies(self, q: Question) -> bool:
+        """False for questions that cannot apply (pregnancy for a man, labs without results)."""
+        person = self.answers.get("person", {})
+        age = person.get("age")
+        sex = person.get("sex")
+        if q.field in ("person.pregnant_weeks", "person.postpartum_weeks"):
+            return sex != "male" and (age is None or 10 <= age <= 60)
+        if q.field == "person.postmenopausal":
+            return sex != "male" and (age is None or age >= 35)
+        if q.field == "person.growth_spurt":
+            return age is None or 8 <= age <= 19
+        if q.field.startswith("lifestyle.calcium_supplement.") and not q.field.endswith(".taking"):
+            taking = get_path(self.answers, "lifestyle.calcium_supplement.taking")
+            tried = get_path(self.answers, "lifestyle.calcium_supplement.months")
+            return taking is True or (q.field.endswith(".helped") and bool(tried))
+        if q.field.startswith("labs."):
+            return self.has_labs is not False  # None: the gate question is still to be asked
+        return True
+
+    def intake(self) -> Intake:
+        return parse_intake(copy.deepcopy(self.answers))
+
+    def matters(self, q: Question) -> bool:
+        """Could any answer to ``q`` change the assessment, given the answers so far?"""
+        if (
+            q.kind not in PROBED_KINDS
+            or "person" not in self.answers
+            or "age" not in self.answers["person"]
+        ):
+            return True
+        base = _signature(self.intake(), self.engine)
+        probes: list[Any]
+        if q.kind == "bool":
+            probes = [True, False]
+        elif q.kind == "choice":
+            probes = list(q.choices)
+        else:
+            probes = [[c] for c in q.choices]
+        for value in probes:
+            trial = copy.deepcopy(self.answers)
+            set_path(trial, q.field, value)
+            if _signature(parse_intake(trial), self.engine) != base:
+                return True
+        return False
+
+    def next_question(self) -> Question | None:
+        """The first unasked question that applies and could matter, or ``None`` when done."""
+        for q in self.questions:
+            if q.field in self.asked or not self.applies(q):
+                continue
+            if self.matters(q):
+                return q
+        return None
+
+    def remaining(self) -> int:
+        """An estimate for the progress display: unasked questions that apply now."""
+        return sum(1 for q in self.questions if q.field not in self.asked and self.applies(q))
+
+    def answer(self, q: Question, value: Any) -> None:
+        """Record an answer (``UNKNOWN``: "don't know"); an invalid value raises ``InputError``."""
+        self.asked.add(q.field)
+        if value is UNKNOWN or value is None:
+            return
+        trial = copy.deepcopy(self.answers)
+        set_path(trial, q.field, value)
+        parse_intake(trial)  # validate before keeping it
+        self.answers = trial

@@ -1,0 +1,184 @@
+"""Load the knowledge base: the only module that reads the knowledge files.
+
+``load_knowledge()`` returns a validated, cross-checked :class:`KnowledgeBase`. Strict validation of
+the YAML sources costs more than a quick CLI can afford, so the validated result is cached as a
+pickle in the user's cache directory, keyed by a hash of the source files and the package version:
+the cache can never go stale, and a run with an unwritable cache simply validates in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from crampcheck.__about__ import __version__
+from crampcheck.errors import KnowledgeError
+from crampcheck.knowledge.models import (
+    Advice,
+    Alert,
+    Factor,
+    KnowledgeBase,
+    MedicineBook,
+    Question,
+    Reference,
+)
+
+# file name -> (top-level key holding a list of records, or None for a single record; model)
+FILES: dict[str, tuple[str | None, type[BaseModel]]] = {
+    "references.yaml": ("references", Reference),
+    "alerts.yaml": ("alerts", Alert),
+    "factors.yaml": ("factors", Factor),
+    "medicines.yaml": (None, MedicineBook),
+    "advice.yaml": (None, Advice),
+    "questions.yaml": ("questions", Question),
+}
+
+
+def data_dir() -> Path:
+    """The folder of the packaged knowledge files."""
+    return Path(str(resources.files("crampcheck.knowledge") / "data"))
+
+
+def _read_sources(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in FILES}
+
+
+def source_hash(sources: dict[str, bytes]) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for name in sorted(sources):
+        digest.update(name.encode() + b"\0" + sources[name] + b"\0")
+    return digest.hexdigest()
+
+
+def _record_name(
+    data: Any, key: str | None, loc: tuple[int | str, ...]
+) -> tuple[str, tuple[Any, ...]]:
+    """Name the record an error is in (its id when it has one) and the rest of the path."""
+    node = data if key is None else data.get(key) if isinstance(data, dict) else None
+    rest = loc[1:] if key is not None else loc
+    if key is not None and loc and isinstance(loc[0], int) and isinstance(node, list):
+        record = node[loc[0]] if loc[0] < len(node) else {}
+        ident = (
+            record.get("id") or record.get("generic") or record.get("field")
+            if isinstance(record, dict)
+            else None
+        )
+        return f"{key}[{loc[0]}] (id {ident!r})", rest
+    if key is None and len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
+        seq = data.get(str(loc[0]))
+        if isinstance(seq, list) and loc[1] < len(seq) and isinstance(seq[loc[1]], dict):
+            rec = seq[loc[1]]
+            ident = rec.get("id") or rec.get("generic") or rec.get("site") or rec.get("verdict")
+            return f"{loc[0]}[{loc[1]}] (id {ident!r})", loc[2:]
+    return "(top level)", rest
+
+
+def _parse(name: str, raw: bytes, problems: list[str]) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(raw, Loader=loader)
+    except yaml.YAMLError as exc:
+        problems.append(f"{name}: not valid YAML: {exc}")
+        return None
+
+
+def _validate_file(name: str, data: Any, problems: list[str]) -> Any:
+    key, model = FILES[name]
+    if key is not None:
+        if not isinstance(data, dict) or set(data) != {key}:
+            problems.append(f"{name}: the file must hold one top-level key {key!r}")
+            return None
+        records = data[key]
+        if not isinstance(records, list):
+            problems.append(f"{name}: {key!r} must be a list")
+            return None
+        out = []
+        for i, record in enumerate(records):
+            try:
+                out.append(model.model_validate(record))
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    where, _ = _record_name(data, key, (i, *err["loc"]))
+                    field = ".".join(str(p) for p in err["loc"]) or "(record)"
+                    problems.append(f"{name}: {where}: field {field}: {err['msg']}")
+        return out
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            where, rest = _record_name(data, None, tuple(err["loc"]))
+            field = ".".join(str(p) for p in rest) or str(err["loc"][0] if err["loc"] else "")
+            problems.append(f"{name}: {where}: field {field}: {err['msg']}")
+        return None
+
+
+def build(folder: Path | None = None) -> KnowledgeBase:
+    """Parse, validate strictly and cross-check the knowledge files (slow; see below)."""
+    from crampcheck.knowledge.checks import cross_check
+
+    folder = folder or data_dir()
+    sources = _read_sources(folder)
+    problems: list[str] = []
+    parsed = {
+        name: _validate_file(name, _parse(name, raw, problems), problems)
+        for name, raw in sources.items()
+    }
+    if problems:
+        raise KnowledgeError(problems)
+    kb = KnowledgeBase(
+        references=parsed["references.yaml"],
+        alerts=parsed["alerts.yaml"],
+        factors=parsed["factors.yaml"],
+        medicines=parsed["medicines.yaml"],
+        advice=parsed["advice.yaml"],
+        questions=parsed["questions.yaml"],
+        source_hash=source_hash(sources),
+    )
+    problems = cross_check(kb)
+    if problems:
+        raise KnowledgeError(problems)
+    return kb
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("CRAMPCHECK_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("crampcheck", appauthor=False))
+
+
+@cache
+def load_knowledge() -> KnowledgeBase:
+    """The validated knowledge base, from the hash-keyed cache when it is current."""
+    folder = data_dir()
+    digest = source_hash(_read_sources(folder))
+    cache_file = _cache_dir() / f"knowledge-{digest[:32]}.pickle"
+    try:
+        with cache_file.open("rb") as fh:
+            kb = pickle.load(fh)
+        if isinstance(kb, KnowledgeBase) and kb.source_hash == digest:
+            return kb
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    kb = build(folder)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # an unwritable cache only costs start-up time
+    return kb
