@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from crampcheck.cli.main import cli, main
+from crampcheck.cli.main import main
 from tests.conftest import minimal
 
 
-def run(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
-    """Run the real entry point in-process, as the installed script would."""
-    runner = CliRunner()
-    result = runner.invoke(cli_entry, args, input=stdin)
-    return result.exit_code, result.stdout, result.stderr
+@pytest.fixture
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str, str]]:
+    """Run the real entry point in-process: (exit status, stdout, stderr)."""
+
+    def invoke(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
+        capsys.readouterr()
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
 
 
-import click  # noqa: E402
+Run = Callable[..., tuple[int, str, str]]
 
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.pass_context
-def cli_entry(ctx: click.Context) -> None:
-    main(list(ctx.args))
-
-
-def test_assess_json_from_stdin() -> None:
+def test_assess_json_from_stdin(run: Run) -> None:
     code, out, _ = run(["assess", "-"], json.dumps(minimal(findings={"calf_swelling": "one_leg"})))
     assert code == 0
     data = json.loads(out)
@@ -40,7 +48,7 @@ def test_assess_json_from_stdin() -> None:
     assert data["relief_withheld"] is True
 
 
-def test_assess_from_file(tmp_path: Path) -> None:
+def test_assess_from_file(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "intake.json"
     path.write_text(json.dumps(minimal()))
     code, out, _ = run(["assess", str(path)])
@@ -48,7 +56,7 @@ def test_assess_from_file(tmp_path: Path) -> None:
     assert json.loads(out)["triage"]["level"] == "self_care"
 
 
-def test_assess_text_puts_triage_first() -> None:
+def test_assess_text_puts_triage_first(run: Run) -> None:
     intake = minimal(findings={"short_of_breath_or_chest_pain": True})
     code, out, _ = run(["assess", "-", "--format", "text"], json.dumps(intake))
     assert code == 0
@@ -79,7 +87,7 @@ def test_assess_text_puts_triage_first() -> None:
         (json.dumps({"contract": 1, "person": {"age": "forty"}}), "person.age"),
     ],
 )
-def test_bad_input_exits_2_naming_the_field(payload: str, expected: str) -> None:
+def test_bad_input_exits_2_naming_the_field(run: Run, payload: str, expected: str) -> None:
     code, out, err = run(["assess", "-"], payload)
     assert code == 2
     assert out == ""
@@ -87,7 +95,7 @@ def test_bad_input_exits_2_naming_the_field(payload: str, expected: str) -> None
     assert "Traceback" not in err
 
 
-def test_every_bad_field_is_named() -> None:
+def test_every_bad_field_is_named(run: Run) -> None:
     bad = {
         "contract": 1,
         "person": {"age": 200, "sex": "x"},
@@ -101,33 +109,33 @@ def test_every_bad_field_is_named() -> None:
     assert "allowed" in err or "should be" in err
 
 
-def test_unknown_key_lists_allowed_keys() -> None:
+def test_unknown_key_lists_allowed_keys(run: Run) -> None:
     code, _, err = run(["assess", "-"], json.dumps(minimal(findings={"feverish": True})))
     assert code == 2
     assert "findings.feverish" in err
     assert "calf_swelling" in err
 
 
-def test_missing_file_exits_2() -> None:
+def test_missing_file_exits_2(run: Run) -> None:
     code, _, err = run(["assess", "/nonexistent/intake.json"])
     assert code == 2
     assert "no such file" in err
 
 
-def test_unknown_option_exits_2() -> None:
+def test_unknown_option_exits_2(run: Run) -> None:
     code, _, err = run(["assess", "-", "--format", "yaml"], "{}")
     assert code == 2
     assert "yaml" in err
 
 
 @pytest.mark.parametrize("command", [[], ["assess"], ["check"], ["kb"], ["meds"]])
-def test_help_has_an_example(command: list[str]) -> None:
-    result = CliRunner().invoke(cli, [*command, "--help"])
-    assert result.exit_code == 0
-    assert "Example" in result.output
+def test_help_has_an_example(run: Run, command: list[str]) -> None:
+    code, out, _ = run([*command, "--help"])
+    assert code == 0
+    assert "Example" in out
 
 
-def test_kb_lists_and_shows_with_references() -> None:
+def test_kb_lists_and_shows_with_references(run: Run) -> None:
     code, out, _ = run(["kb"])
     assert code == 0
     assert "alerts" in out
@@ -143,7 +151,7 @@ def test_kb_lists_and_shows_with_references() -> None:
     assert any(r["id"] == "R11" for r in data["cited"])
 
 
-def test_meds_command() -> None:
+def test_meds_command(run: Run) -> None:
     code, out, _ = run(["meds", "--json", "Lasix 40mg, Seretide, simvastatine"])
     assert code == 0
     items = json.loads(out)
@@ -155,7 +163,7 @@ def test_meds_command() -> None:
     assert items[1]["classes"] == ["long_acting_beta_agonist"]
 
 
-def test_check_interview_self_care(tmp_path: Path) -> None:
+def test_check_interview_self_care(run: Run, tmp_path: Path) -> None:
     """A person who answers "no" to everything and "don't know" elsewhere gets self-care."""
     answers = ["58", "2"] + ["n"] * 200
     saved = tmp_path / "answers.json"
@@ -170,7 +178,7 @@ def test_check_interview_self_care(tmp_path: Path) -> None:
     assert intake["findings"]["cold_pale_or_blue_leg"] is False
 
 
-def test_check_interview_dvt_with_dont_know(tmp_path: Path) -> None:
+def test_check_interview_dvt_with_dont_know(run: Run, tmp_path: Path) -> None:
     """Urgent questions come first: one swollen calf ends in the DVT alert."""
     # age, sex, then danger questions: say "?" until the calf swelling question, answer one leg
     from crampcheck.knowledge.loader import load_knowledge
@@ -186,7 +194,7 @@ def test_check_interview_dvt_with_dont_know(tmp_path: Path) -> None:
     assert "dvt" in [a["id"] for a in result["alerts"]]
 
 
-def test_check_rejects_bad_answer_and_asks_again() -> None:
+def test_check_rejects_bad_answer_and_asks_again(run: Run) -> None:
     answers = ["abc", "300", "61", "2"] + ["n"] * 200
     code, out, _ = run(["check"], "\n".join(answers) + "\n")
     assert code == 0

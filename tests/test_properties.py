@@ -88,3 +88,21 @@ def test_setting_unknown_finding_to_false_adds_no_alert(data: dict[str, Any], na
     changed.setdefault("findings", {})[name] = False
     after = {a.id for a in run(changed).alerts}
     assert after <= before
+
+
+@SETTINGS
+@given(intakes)
+def test_alert_gates_never_skip_a_rule_that_would_fire(data: dict[str, Any]) -> None:
+    """Gates only save time: gated and ungated evaluation give the same alerts."""
+    from crampcheck.engine.alerts import Context, evaluate
+    from crampcheck.engine.core import default_engine
+    from crampcheck.engine.facts import Facts
+
+    engine = default_engine()
+    intake = parse_intake(data)
+    facts = Facts(intake, engine.recognise(intake))
+    gated = Context(facts, {}, medication_single_top=True, calcium_verdict="check_blood")
+    full = Context(facts, {}, medication_single_top=True, calcium_verdict="check_blood")
+    evaluate(gated, engine.order)
+    evaluate(full, engine.order, gated=False)
+    assert gated.fired == full.fired

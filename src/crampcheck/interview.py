@@ -97,12 +97,8 @@ class Interview:
 
     def matters(self, q: Question) -> bool:
         """Could any answer to ``q`` change the assessment, given the answers so far?"""
-        if (
-            q.kind not in PROBED_KINDS
-            or "person" not in self.answers
-            or "age" not in self.answers["person"]
-        ):
-            return True
+        if q.kind not in PROBED_KINDS or q.group == "about" or "age" not in self.answers["person"]:
+            return True  # numbers are always asked; "about you" decides which questions apply
         base = _signature(self.intake(), self.engine)
         probes: list[Any]
         if q.kind == "bool":

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-import click
-
+from crampcheck.cli.term import Styler, echo, styler
 from crampcheck.engine.medicines import split_items
 from crampcheck.errors import InputError
 from crampcheck.interview import UNKNOWN, Interview
@@ -57,6 +57,8 @@ def parse_answer(q: Question, raw: str, choices: list[str]) -> Any:
             return False
         raise BadAnswerError("answer y (yes), n (no) or ? (don't know)")
     if q.kind in ("int", "number"):
+        if text.lower() in NO | {"none", "not"}:
+            return UNKNOWN  # "not pregnant", "no results": the field stays absent
         try:
             value: float | int = int(text) if q.kind == "int" else float(text)
         except ValueError:
@@ -83,10 +85,10 @@ def parse_answer(q: Question, raw: str, choices: list[str]) -> Any:
     return split_items(text)
 
 
-def _prompt_text(q: Question, choices: list[str]) -> str:
-    lines = [click.style(q.text, bold=True)]
+def _prompt_text(q: Question, choices: list[str], style: Styler) -> str:
+    lines = [style(q.text, "bold")]
     if q.help:
-        lines.append(click.style(q.help, dim=True))
+        lines.append(style(q.help, "dim"))
     if choices:
         lines.extend(f"  {i}. {c.replace('_', ' ')}" for i, c in enumerate(choices, 1))
     hint = {
@@ -95,15 +97,33 @@ def _prompt_text(q: Question, choices: list[str]) -> str:
         "conditions": "numbers separated by commas, 'none', or ? (don't know)",
         "medicines": "names separated by commas, 'none', or ? (don't know)",
     }.get(q.kind, "? for don't know")
-    lines.append(click.style(f"[{hint}]", dim=True))
+    lines.append(style(f"[{hint}]", "dim"))
     return "\n".join(lines)
 
 
-def _ask(interview: Interview, q: Question) -> None:
-    choices = interview.choices(q)
-    click.echo(_prompt_text(q, choices))
+def read_line(prompt: str = "> ") -> str:
+    """One line from standard input; end of input stops the interview."""
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise KeyboardInterrupt  # input closed: stop, as Ctrl-C would
+    return line.rstrip("\n")
+
+
+def _confirm(question: str) -> bool:
     while True:
-        raw = click.prompt(">", default="", show_default=False, prompt_suffix=" ")
+        answer = read_line(f"{question} [y/n] ").strip().lower()
+        if answer in YES or answer in NO or answer == "":
+            return answer in YES
+        echo("  answer y (yes) or n (no)")
+
+
+def _ask(interview: Interview, q: Question, style: Styler) -> None:
+    choices = interview.choices(q)
+    echo(_prompt_text(q, choices, style))
+    while True:
+        raw = read_line()
         try:
             value = parse_answer(q, raw, choices)
             if value is UNKNOWN and q.field == "person.age":
@@ -111,9 +131,9 @@ def _ask(interview: Interview, q: Question) -> None:
             interview.answer(q, value)
             return
         except BadAnswerError as exc:
-            click.secho(f"  {exc}", fg="yellow")
+            echo(style(f"  {exc}", "yellow"))
         except InputError as exc:
-            click.secho("  " + "; ".join(exc.problems), fg="yellow")
+            echo(style("  " + "; ".join(exc.problems), "yellow"))
 
 
 def run_interview(save: str | None, fmt: str) -> None:
@@ -122,29 +142,28 @@ def run_interview(save: str | None, fmt: str) -> None:
     from crampcheck.engine.core import assess
 
     interview = Interview()
-    click.secho("crampcheck: a few questions about your leg cramps.", bold=True)
-    click.echo(
+    style = styler()
+    echo(style("crampcheck: a few questions about your leg cramps.", "bold"))
+    echo(
         "If you have sudden severe pain, a cold pale leg or chest pain, "
         "call emergency services now."
     )
-    click.echo('Press Enter or type ? for "don\'t know" at any question.\n')
+    echo('Press Enter or type ? for "don\'t know" at any question.\n')
     group = None
     while (q := interview.next_question()) is not None:
         if q.group == "labs" and interview.has_labs is None:
-            interview.has_labs = click.confirm(
-                "Do you have recent blood test results to enter?", default=False
-            )
+            interview.has_labs = _confirm("Do you have recent blood test results to enter?")
             continue
         if q.group != group:
             group = q.group
-            click.secho(f"\n== {GROUP_TITLES[group]} ==", fg="cyan", bold=True)
+            echo(style(f"\n== {GROUP_TITLES[group]} ==", "cyan", "bold"))
         done = len(interview.asked)
-        click.secho(f"\n[{done + 1} of about {done + interview.remaining()}]", dim=True)
-        _ask(interview, q)
+        echo(style(f"\n[{done + 1} of about {done + interview.remaining()}]", "dim"))
+        _ask(interview, q, style)
     intake = interview.intake()
     if save:
         Path(save).write_text(json.dumps(interview.answers, indent=1) + "\n", encoding="utf-8")
-        click.secho(f"\nYour answers were saved to {save}.", dim=True)
+        echo(style(f"\nYour answers were saved to {save}.", "dim"))
     result = assess(intake, interview.engine)
-    click.echo("")
-    click.echo(result.model_dump_json(indent=1) if fmt == "json" else render_text(result))
+    echo("")
+    echo(result.model_dump_json(indent=1) if fmt == "json" else render_text(result, style))

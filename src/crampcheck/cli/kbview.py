@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from typing import Any
 
-import click
-
-from crampcheck.cli.main import dump, fail
+from crampcheck.cli.main import fail
+from crampcheck.cli.term import echo, styler
 from crampcheck.knowledge.loader import load_knowledge
 from crampcheck.knowledge.models import KnowledgeBase
+
+
+def dump(data: Any) -> None:
+    echo(json.dumps(data, indent=1, ensure_ascii=False))
 
 
 def _records(kb: KnowledgeBase, kind: str) -> dict[str, Any]:
@@ -59,7 +63,7 @@ def show_kb(kind: str | None, record_id: str | None, as_json: bool) -> None:
             dump(counts)
         else:
             for k, n in counts.items():
-                click.echo(f"{k:<12} {n:>4} records   crampcheck kb {k}")
+                echo(f"{k:<12} {n:>4} records   crampcheck kb {k}")
         return
     records = _records(kb, kind)
     if record_id is None:
@@ -67,7 +71,7 @@ def show_kb(kind: str | None, record_id: str | None, as_json: bool) -> None:
             dump([r.model_dump(mode="json") for r in records.values()])
         else:
             for rid, record in records.items():
-                click.echo(f"{rid:<34} {textwrap.shorten(_summary(record), 62)}")
+                echo(f"{rid:<34} {textwrap.shorten(_summary(record), 62)}")
         return
     record = records.get(record_id)
     if record is None:
@@ -90,17 +94,18 @@ def show_kb(kind: str | None, record_id: str | None, as_json: bool) -> None:
         ]
         dump(data)
         return
+    style = styler()
     for key, value in data.items():
         if key == "references":
             continue
-        click.echo(f"{click.style(key, bold=True)}: {value}")
+        echo(f"{style(key, 'bold')}: {value}")
     if kind == "references":
-        click.echo(f"{click.style('citation', bold=True)}: {record.citation}")
+        echo(f"{style('citation', 'bold')}: {record.citation}")
     if cited:
-        click.echo(click.style("references:", bold=True))
+        echo(style("references:", "bold"))
         for r in cited:
             ref = refs[r]
-            click.echo(f"  [{r}] {ref.citation}" + (f" {ref.url}" if ref.url else ""))
+            echo(f"  [{r}] {ref.citation}" + (f" {ref.url}" if ref.url else ""))
 
 
 def show_meds(text: str, as_json: bool) -> None:
@@ -127,12 +132,10 @@ def show_meds(text: str, as_json: bool) -> None:
             ]
         )
         return
+    style = styler()
     for r in results:
         if r.generic is None:
-            click.echo(f"{r.input!r}: " + click.style(str(r.hint), fg="yellow"))
+            echo(f"{r.input!r}: " + style(str(r.hint), "yellow"))
             continue
         classes = ", ".join(f"{c} ({r.grades[c]})" if c in r.grades else c for c in r.classes)
-        click.echo(
-            f"{r.input!r} -> {click.style(r.generic, bold=True)}: "
-            f"{classes or 'no cramp-linked class'}"
-        )
+        echo(f"{r.input!r} -> {style(r.generic, 'bold')}: {classes or 'no cramp-linked class'}")

@@ -1,45 +1,52 @@
 """The ``crampcheck`` command: each command parses, calls the library, renders.
 
-Errors a person can fix (bad input, unknown ids) exit with status 2 and one line per problem;
-nothing the user types ends in a traceback.
+Parsing uses argparse (quick to import: ``crampcheck assess`` must start in well under a
+second). Errors a person can fix (bad input, unknown ids, bad options) exit with status 2 and
+one line per problem; nothing the user types ends in a traceback.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
+import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
-
-import click
+from typing import NoReturn
 
 from crampcheck.__about__ import __version__
+from crampcheck.cli.term import echo, styler
 from crampcheck.errors import CrampcheckError, InputError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# crampcheck uses no pydantic plugins; not scanning for them saves start-up time.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+KB_KINDS = (
+    "alerts",
+    "factors",
+    "classes",
+    "medicines",
+    "references",
+    "prevention",
+    "safety",
+    "questions",
+)
 
 
 def fail(problems: list[str], title: str = "invalid input") -> NoReturn:
-    click.secho(f"crampcheck: {title}:", fg="red", err=True)
+    style = styler(sys.stderr)
+    echo(style(f"crampcheck: {title}:", "red"), err=True)
     for line in problems:
-        click.echo(f"  - {line}", err=True)
+        echo(f"  - {line}", err=True)
     sys.exit(2)
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="crampcheck")
-def cli() -> None:
-    """crampcheck: an evidence-based leg-cramp advisor.
+class Parser(argparse.ArgumentParser):
+    """argparse with exit status 2 and our message format on usage errors."""
 
-    It asks the right questions, ranks what most likely drives your cramps, says plainly whether
-    calcium makes sense, shows how to stop a cramp now, builds a prevention plan and sets a safe
-    triage level. It is information, not a diagnosis.
-
-    \b
-    Example:
-      crampcheck check              # answer the questions in the terminal
-      crampcheck assess intake.json --format text
-    """
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        fail([message], title="usage")
 
 
 def _read_input(source: str) -> str:
@@ -53,139 +60,147 @@ def _read_input(source: str) -> str:
         fail([f"FILE: cannot read {source}: {exc}"])
 
 
-@cli.command(context_settings=CONTEXT)
-@click.argument("source", metavar="FILE|-")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "text"]),
-    default="json",
-    show_default=True,
-    help="contract JSON for scripts, or a readable summary (triage first)",
-)
-def assess(source: str, fmt: str) -> None:
-    """Assess an intake (contract JSON) from FILE or standard input (-).
+def cmd_assess(args: argparse.Namespace) -> None:
+    from crampcheck.engine import assess, parse_intake
 
-    Prints the assessment as contract JSON, or as text with --format text. Exit status 2 with
-    one message per bad field when the intake is invalid.
-
-    \b
-    Example:
-      echo '{"contract": 1, "person": {"age": 67}, "cramps": {"sites": ["calf"]}}' \\
-        | crampcheck assess - --format text
-    """
-    from crampcheck.engine import assess as run
-    from crampcheck.engine import parse_intake
-
-    intake = parse_intake(_read_input(source))
-    result = run(intake)
-    if fmt == "json":
-        click.echo(result.model_dump_json(indent=1, exclude_none=False))
+    result = assess(parse_intake(_read_input(args.source)))
+    if args.format == "json":
+        echo(result.model_dump_json(indent=1))
     else:
         from crampcheck.cli.render import render_text
 
-        click.echo(render_text(result))
+        echo(render_text(result, styler()))
 
 
-@cli.command(context_settings=CONTEXT)
-@click.option(
-    "--save",
-    type=click.Path(dir_okay=False, writable=True),
-    help="also write the answers as intake JSON",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="how to print the result",
-)
-def check(save: str | None, fmt: str) -> None:
-    """Answer questions in the terminal and get your assessment.
-
-    Urgent questions come first; questions that cannot change your result are skipped. Answer
-    "?" (or press Enter) for "don't know" at any question; it is never taken as "no".
-
-    \b
-    Example:
-      crampcheck check --save my-cramps.json
-    """
+def cmd_check(args: argparse.Namespace) -> None:
     from crampcheck.cli.interview import run_interview
 
-    run_interview(save, fmt)
+    run_interview(args.save, args.format)
 
 
-@cli.command(context_settings=CONTEXT)
-@click.argument(
-    "kind",
-    required=False,
-    type=click.Choice(
-        [
-            "alerts",
-            "factors",
-            "classes",
-            "medicines",
-            "references",
-            "prevention",
-            "safety",
-            "questions",
-        ]
-    ),
-)
-@click.argument("record_id", required=False, metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="print records as JSON")
-def kb(kind: str | None, record_id: str | None, as_json: bool) -> None:
-    """List and show knowledge-base records with their references.
-
-    Without KIND, lists the kinds and how many records each holds. With KIND, lists its records.
-    With KIND and ID, shows one record in full with its references.
-
-    \b
-    Example:
-      crampcheck kb alerts
-      crampcheck kb alerts dvt
-      crampcheck kb medicines furosemide
-    """
+def cmd_kb(args: argparse.Namespace) -> None:
     from crampcheck.cli.kbview import show_kb
 
-    show_kb(kind, record_id, as_json)
+    show_kb(args.kind, args.record_id, args.json)
 
 
-@cli.command(context_settings=CONTEXT)
-@click.argument("text", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="print the recognised items as JSON")
-def meds(text: tuple[str, ...], as_json: bool) -> None:
-    """Recognise medicines written the way people write them.
-
-    Items are separated by commas, semicolons, new lines or the words "and", "plus".
-
-    \b
-    Example:
-      crampcheck meds "Lasix 40mg, Seretide, simvastatine"
-    """
+def cmd_meds(args: argparse.Namespace) -> None:
     from crampcheck.cli.kbview import show_meds
 
-    show_meds(" ".join(text), as_json)
+    show_meds(" ".join(args.text), args.json)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the command group, turning known errors into exit status 2."""
+def _command(
+    sub: argparse._SubParsersAction[Parser],
+    name: str,
+    func: Callable[[argparse.Namespace], None],
+    summary: str,
+    description: str,
+    example: str,
+) -> Parser:
+    parser: Parser = sub.add_parser(
+        name,
+        help=summary,
+        description=f"{summary}\n\n{description}",
+        epilog=f"Example:\n{example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="crampcheck",
+        description=(
+            "crampcheck: an evidence-based leg-cramp advisor.\n\n"
+            "It asks the right questions, ranks what most likely drives your cramps, says\n"
+            "plainly whether calcium makes sense, shows how to stop a cramp now, builds a\n"
+            "prevention plan and sets a safe triage level. It is information, not a diagnosis."
+        ),
+        epilog=(
+            "Example:\n"
+            "  crampcheck check                          # answer the questions in the terminal\n"
+            "  crampcheck assess intake.json --format text"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"crampcheck {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+
+    p = _command(
+        sub,
+        "assess",
+        cmd_assess,
+        "Assess an intake (contract JSON) from FILE or standard input (-).",
+        "Prints the assessment as contract JSON, or a readable summary (triage first) with\n"
+        "--format text. Exit status 2 with one message per bad field when the intake is invalid.",
+        '  echo \'{"contract": 1, "person": {"age": 67}}\' | crampcheck assess - --format text',
+    )
+    p.add_argument("source", metavar="FILE|-", help="intake JSON file, or - for standard input")
+    p.add_argument(
+        "--format",
+        choices=["json", "text"],
+        default="json",
+        help="contract JSON for scripts (default), or a readable summary",
+    )
+
+    p = _command(
+        sub,
+        "check",
+        cmd_check,
+        "Answer questions in the terminal and get your assessment.",
+        "Urgent questions come first; questions that cannot change your result are skipped.\n"
+        'Type ? (or press Enter) for "don\'t know" at any question: it is never taken as "no".',
+        "  crampcheck check --save my-cramps.json",
+    )
+    p.add_argument("--save", metavar="FILE", help="also write your answers as intake JSON")
+    p.add_argument(
+        "--format", choices=["text", "json"], default="text", help="how to print the result"
+    )
+
+    p = _command(
+        sub,
+        "kb",
+        cmd_kb,
+        "List and show knowledge-base records with their references.",
+        "Without KIND, lists the kinds and how many records each holds. With KIND, lists its\n"
+        "records. With KIND and ID, shows one record in full with its references.",
+        "  crampcheck kb alerts\n  crampcheck kb alerts dvt\n  crampcheck kb medicines furosemide",
+    )
+    p.add_argument("kind", nargs="?", choices=KB_KINDS, metavar="KIND", help=", ".join(KB_KINDS))
+    p.add_argument("record_id", nargs="?", metavar="ID", help="the record to show")
+    p.add_argument("--json", action="store_true", help="print records as JSON")
+
+    p = _command(
+        sub,
+        "meds",
+        cmd_meds,
+        "Recognise medicines written the way people write them.",
+        'Items are separated by commas, semicolons, new lines or the words "and", "plus".',
+        '  crampcheck meds "Lasix 40mg, Seretide, simvastatine"',
+    )
+    p.add_argument("text", nargs="+", help="medicine names, doses and schedules")
+    p.add_argument("--json", action="store_true", help="print the recognised items as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: parse, run the command, turn known errors into exit status 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        sys.exit(2)
     try:
-        cli.main(args=argv, prog_name="crampcheck", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("\nStopped.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+        args.func(args)
     except InputError as exc:
         fail(exc.problems)
     except CrampcheckError as exc:
         fail([str(exc)], title="error")
+    except KeyboardInterrupt:
+        echo("\nStopped.", err=True)
+        sys.exit(130)
     except BrokenPipeError:
+        sys.stderr.close()
         sys.exit(0)
-
-
-def dump(data: Any) -> None:
-    click.echo(json.dumps(data, indent=1, ensure_ascii=False))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-import click
-
+from crampcheck.cli.term import Styler
 from crampcheck.engine.assessment import Assessment
 
 LEVEL_STYLE = {
@@ -14,6 +13,7 @@ LEVEL_STYLE = {
     "routine": ("SEE A DOCTOR SOON", "yellow"),
     "self_care": ("SELF-CARE", "green"),
 }
+BADGE = {"red": "bg_red", "yellow": "bg_yellow", "green": "bg_green"}
 WIDTH = 88
 
 
@@ -26,35 +26,42 @@ def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
     )
 
 
-def _refs(ids: list[str]) -> str:
-    return click.style(f"[{', '.join(ids)}]", dim=True) if ids else ""
+def _refs(style: Styler, ids: list[str]) -> str:
+    return style(f"[{', '.join(ids)}]", "dim") if ids else ""
 
 
-def render_text(a: Assessment) -> str:
-    """The whole assessment as plain text with ANSI styles (click strips them when not a tty)."""
+def render_text(a: Assessment, style: Styler | None = None) -> str:
+    """The whole assessment as text, triage first; ANSI styles only if ``style`` is enabled."""
+    style = style or Styler(False)
+
+    def heading(text: str) -> str:
+        return style(text, "bold", "underline")
+
     label, colour = LEVEL_STYLE[a.triage.level]
     out: list[str] = [
-        click.style(f" {label} ", fg="white", bg=colour, bold=True)
+        style(f" {label} ", "white", BADGE[colour], "bold")
         + " "
-        + click.style(a.triage.headline, bold=True),
+        + style(a.triage.headline, "bold"),
         "",
     ]
     if a.alerts:
-        out.append(click.style("Warning signs", bold=True, underline=True))
+        out.append(heading("Warning signs"))
         for alert in a.alerts:
             lvl, col = LEVEL_STYLE[alert.level]
             out.append(
-                click.style(f"• {alert.title} ({lvl.lower()})", fg=col, bold=True)
+                style(f"• {alert.title} ({lvl.lower()})", col, "bold")
                 + " "
-                + _refs(alert.references)
+                + _refs(style, alert.references)
             )
             out.append(_wrap(alert.advice))
             out.append(_wrap("Because: " + "; ".join(alert.because), indent="    "))
         out.append("")
-    out.append(click.style("What may be behind your cramps", bold=True, underline=True))
+    out.append(heading("What may be behind your cramps"))
     if a.factors:
         for f in a.factors:
-            out.append(f"• {f.title}: {f.strength} (score {f.score:.2f}) " + _refs(f.references))
+            out.append(
+                f"• {f.title}: {f.strength} (score {f.score:.2f}) " + _refs(style, f.references)
+            )
             out.append(_wrap(f.advice))
             out.append(_wrap("Because: " + "; ".join(f.because), indent="    "))
     else:
@@ -66,16 +73,16 @@ def render_text(a: Assessment) -> str:
     for r in a.factors_ruled_out:
         out.append(_wrap(f"Ruled out: {r.id.replace('_', ' ')} ({'; '.join(r.because)})"))
     out.append("")
-    out.append(click.style("Calcium", bold=True, underline=True))
+    out.append(heading("Calcium"))
     out.append(
         _wrap(
             f"{a.calcium.verdict.replace('_', ' ')}: {a.calcium.advice} "
-            + _refs(a.calcium.references)
+            + _refs(style, a.calcium.references)
         )
     )
     if a.medications:
         out.append("")
-        out.append(click.style("Your medicines", bold=True, underline=True))
+        out.append(heading("Your medicines"))
         for m in a.medications:
             if m.generic is None:
                 out.append(_wrap(f"{m.input}: {m.hint}", first="• "))
@@ -87,34 +94,37 @@ def render_text(a: Assessment) -> str:
             recent = " (started or changed recently)" if m.recent else ""
             out.append(
                 _wrap(
-                    f"{m.input} -> {m.generic}: {what}{recent} " + _refs(m.references), first="• "
+                    f"{m.input} -> {m.generic}: {what}{recent} " + _refs(style, m.references),
+                    first="• ",
                 )
             )
         out.append(_wrap(a.medications[0].advice))
     out.append("")
-    out.append(click.style("During a cramp", bold=True, underline=True))
+    out.append(heading("During a cramp"))
     for site in a.relief:
         if site.site != "any":
             out.append(f"{site.site.replace('_', ' ').capitalize()}:")
         for step in site.steps:
             out.append(_wrap(step, first="  - ", indent="    "))
     out.append("")
-    out.append(click.style("Prevention plan", bold=True, underline=True))
+    out.append(heading("Prevention plan"))
     if a.prevention_note:
         out.append(_wrap(a.prevention_note))
     for p in a.prevention:
-        out.append(_wrap(f"{p.text} (evidence: {p.grade}) " + _refs(p.references), first="• "))
+        out.append(
+            _wrap(f"{p.text} (evidence: {p.grade}) " + _refs(style, p.references), first="• ")
+        )
     if a.safety_notes:
         out.append("")
-        out.append(click.style("Safety notes", bold=True, underline=True))
+        out.append(heading("Safety notes"))
         for n in a.safety_notes:
-            out.append(_wrap(f"{n.text} " + _refs(n.references), first="• "))
+            out.append(_wrap(f"{n.text} " + _refs(style, n.references), first="• "))
     out.append("")
-    out.append(click.style("What does not work", bold=True, underline=True))
+    out.append(heading("What does not work"))
     for n in a.does_not_work:
-        out.append(_wrap(f"{n.text} " + _refs(n.references), first="• "))
+        out.append(_wrap(f"{n.text} " + _refs(style, n.references), first="• "))
     out.append("")
-    out.append(click.style("References", bold=True, underline=True))
+    out.append(heading("References"))
     for ref in a.references:
         out.append(
             _wrap(

@@ -30,11 +30,16 @@ class Context:
 
 Rule = Callable[[Context], Because]
 RULES: dict[str, Rule] = {}
+# A rule's gate names signals (``Facts.signals``) of which at least one must be present for the
+# rule to be able to fire at all; a rule without a gate always runs. Gates only save time: a
+# property test checks that gated and ungated evaluation always agree.
+GATES: dict[str, frozenset[str] | None] = {}
 
 
-def rule(alert: str, level: str) -> Callable[[Rule], Rule]:
+def rule(alert: str, level: str, gate: tuple[str, ...] | None = None) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
         RULES[f"{alert}_{level}"] = fn
+        GATES[f"{alert}_{level}"] = frozenset(gate) if gate else None
         return fn
 
     return register
@@ -55,23 +60,28 @@ def both(*parts: str | None) -> Because:
     return None
 
 
+LEVEL_RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 STATIN_OR_FIBRATE = ("statin", "fibrate")
 LITHIUM_PARTNERS = ("nsaid", "thiazide_diuretic", "ace_inhibitor", "angiotensin_receptor_blocker")
 
 
 # --- 1.1 emergency ------------------------------------------------------------------------------
-@rule("acute_limb_ischaemia", "emergency")
+@rule(
+    "acute_limb_ischaemia",
+    "emergency",
+    gate=("finding:cold_pale_or_blue_leg", "finding:numb_or_weak_leg_suddenly"),
+)
 def _ali(c: Context) -> Because:
     f = c.facts
     return first(f.finding("cold_pale_or_blue_leg"), f.finding("numb_or_weak_leg_suddenly"))
 
 
-@rule("pulmonary_embolism", "emergency")
+@rule("pulmonary_embolism", "emergency", gate=("finding:short_of_breath_or_chest_pain",))
 def _pe(c: Context) -> Because:
     return first(c.facts.finding("short_of_breath_or_chest_pain"))
 
 
-@rule("rhabdomyolysis", "emergency")
+@rule("rhabdomyolysis", "emergency", gate=("finding:dark_urine", "labs"))
 def _rhabdo_e(c: Context) -> Because:
     f = c.facts
     partner = (
@@ -84,24 +94,24 @@ def _rhabdo_e(c: Context) -> Because:
     return first(both(f.finding("dark_urine"), partner), f.lab_at_least("ck_u_l", 5000))
 
 
-@rule("compartment_syndrome", "emergency")
+@rule("compartment_syndrome", "emergency", gate=("finding:tense_swollen_very_painful_muscle",))
 def _compartment(c: Context) -> Because:
     return first(c.facts.finding("tense_swollen_very_painful_muscle"))
 
 
-@rule("tetanus", "emergency")
+@rule("tetanus", "emergency", gate=("finding:stiff_jaw_or_spreading_spasms_after_wound",))
 def _tetanus(c: Context) -> Because:
     return first(c.facts.finding("stiff_jaw_or_spreading_spasms_after_wound"))
 
 
-@rule("sepsis", "emergency")
+@rule("sepsis", "emergency", gate=("finding:fever",))
 def _sepsis(c: Context) -> Because:
     f = c.facts
     skin = f.finding("redness_or_warmth") or f.finding("leg_ulcer_or_wound")
     return both(f.finding("fever"), skin, f.finding("confusion_seizure_or_fainting"))
 
 
-@rule("collapse_or_confusion", "emergency")
+@rule("collapse_or_confusion", "emergency", gate=("finding:confusion_seizure_or_fainting",))
 def _collapse(c: Context) -> Because:
     return first(c.facts.finding("confusion_seizure_or_fainting"))
 
@@ -117,7 +127,7 @@ def severe_electrolytes(f: Facts) -> list[str]:
     return [x for x in out if x]
 
 
-@rule("electrolyte_emergency", "emergency")
+@rule("electrolyte_emergency", "emergency", gate=("labs", "finding:tingling_lips_or_hand_spasms"))
 def _electrolyte_e(c: Context) -> Because:
     f = c.facts
     tingling = f.finding("tingling_lips_or_hand_spasms")
@@ -136,14 +146,18 @@ def _lithium_signs(f: Facts) -> str | None:
     return f.finding("tremor_or_unsteadiness") or f.finding("confusion_seizure_or_fainting")
 
 
-@rule("lithium_toxicity", "emergency")
+@rule("lithium_toxicity", "emergency", gate=("class:lithium",))
 def _lithium_e(c: Context) -> Because:
     f = c.facts
     trigger = f.habit("diarrhoea_or_vomiting") or f.med_class(*LITHIUM_PARTNERS)
     return both(f.med_class("lithium"), _lithium_signs(f), trigger)
 
 
-@rule("cauda_equina", "emergency")
+@rule(
+    "cauda_equina",
+    "emergency",
+    gate=("finding:saddle_numbness_or_bladder_bowel_change", "finding:muscle_weakness"),
+)
 def _cauda(c: Context) -> Because:
     f = c.facts
     both_sides = "cramps.side=both" if f.side == "both" else None
@@ -154,7 +168,16 @@ def _cauda(c: Context) -> Because:
 
 
 # --- 1.2 urgent ---------------------------------------------------------------------------------
-@rule("dvt", "urgent")
+@rule(
+    "dvt",
+    "urgent",
+    gate=(
+        "swelling:one_leg",
+        "finding:tender_calf_between_cramps",
+        "finding:pain_persists_after_cramp_released",
+        "finding:redness_or_warmth",
+    ),
+)
 def _dvt(c: Context) -> Because:
     f = c.facts
     sign = (
@@ -166,7 +189,11 @@ def _dvt(c: Context) -> Because:
     return first(one_leg, both(f.one_sided, sign, f.clot_risk))
 
 
-@rule("rhabdomyolysis", "urgent")
+@rule(
+    "rhabdomyolysis",
+    "urgent",
+    gate=("finding:dark_urine", "finding:severe_pain_after_exertion", "finding:muscle_weakness"),
+)
 def _rhabdo_u(c: Context) -> Because:
     f = c.facts
     # A known CK below 1000 U/L (not stale) lifts the exertion and statin branches; dark urine
@@ -184,7 +211,7 @@ def _rhabdo_u(c: Context) -> Because:
     return first(f.finding("dark_urine"), branches)
 
 
-@rule("hypocalcaemic_tetany", "urgent")
+@rule("hypocalcaemic_tetany", "urgent", gate=("finding:tingling_lips_or_hand_spasms",))
 def _tetany_u(c: Context) -> Because:
     f = c.facts
     if f.calcium_normal_known:
@@ -192,13 +219,13 @@ def _tetany_u(c: Context) -> Because:
     return first(f.finding("tingling_lips_or_hand_spasms"))
 
 
-@rule("hypocalcaemic_tetany", "routine")
+@rule("hypocalcaemic_tetany", "routine", gate=("finding:tingling_lips_or_hand_spasms",))
 def _tetany_r(c: Context) -> Because:
     f = c.facts
     return both(f.finding("tingling_lips_or_hand_spasms"), f.calcium_normal_known)
 
 
-@rule("cellulitis", "urgent")
+@rule("cellulitis", "urgent", gate=("finding:redness_or_warmth", "finding:fever"))
 def _cellulitis(c: Context) -> Because:
     f = c.facts
     red = f.finding("redness_or_warmth")
@@ -211,12 +238,16 @@ def _cellulitis(c: Context) -> Because:
     )
 
 
-@rule("muscle_tear", "urgent")
+@rule("muscle_tear", "urgent", gate=("finding:sudden_pain_during_sport",))
 def _tear(c: Context) -> Because:
     return first(c.facts.finding("sudden_pain_during_sport"))
 
 
-@rule("critical_limb_ischaemia", "urgent")
+@rule(
+    "critical_limb_ischaemia",
+    "urgent",
+    gate=("finding:pain_at_rest_foot_or_toes", "finding:leg_ulcer_or_wound"),
+)
 def _cli(c: Context) -> Because:
     if c.did_fire("acute_limb_ischaemia"):
         return None
@@ -230,19 +261,19 @@ def _cli(c: Context) -> Because:
     )
 
 
-@rule("persistent_pain", "urgent")
+@rule("persistent_pain", "urgent", gate=("finding:pain_persists_after_cramp_released",))
 def _persistent(c: Context) -> Because:
     return first(c.facts.finding("pain_persists_after_cramp_released"))
 
 
-@rule("lithium_toxicity", "urgent")
+@rule("lithium_toxicity", "urgent", gate=("class:lithium",))
 def _lithium_u(c: Context) -> Because:
     f = c.facts
     sign = _lithium_signs(f) or f.habit("diarrhoea_or_vomiting")
     return both(f.med_class("lithium"), sign)
 
 
-@rule("child_assessment", "urgent")
+@rule("child_assessment", "urgent", gate=("child",))
 def _child(c: Context) -> Because:
     f = c.facts
     one_leg = "findings.calf_swelling=one_leg" if f.swelling == "one_leg" else None
@@ -257,7 +288,7 @@ def _child(c: Context) -> Because:
     return [f.child, *sign]
 
 
-@rule("radiculopathy", "urgent")
+@rule("radiculopathy", "urgent", gate=("finding:back_pain_spreading_down_leg",))
 def _radic_u(c: Context) -> Because:
     if c.did_fire("cauda_equina"):
         return None
@@ -269,14 +300,14 @@ def _kidney_low(f: Facts) -> str | None:
     return f.has("chronic_kidney_disease", "dialysis") or f.lab_below("egfr_ml_min", 30)
 
 
-@rule("medication_review", "urgent")
+@rule("medication_review", "urgent", gate=("class:calcium_lowering",))
 def _medreview_u(c: Context) -> Because:
     f = c.facts
     new = "cramps.new_or_changed=true" if f.new_or_changed is True else None
     return both(f.recent_class("calcium_lowering"), _kidney_low(f), new)
 
 
-@rule("electrolyte_abnormal", "urgent")
+@rule("electrolyte_abnormal", "urgent", gate=("labs",))
 def _electrolyte_u(c: Context) -> Because:
     return severe_electrolytes(c.facts) or None
 
@@ -286,7 +317,7 @@ def _known_condition_unchanged(f: Facts, *conditions: str) -> bool:
     return bool(f.has(*conditions)) and f.new_or_changed is False
 
 
-@rule("claudication", "routine")
+@rule("claudication", "routine", gate=("finding:pain_on_walking_relieved_by_rest",))
 def _claudication(c: Context) -> Because:
     f = c.facts
     if _known_condition_unchanged(f, "peripheral_artery_disease", "atherosclerosis"):
@@ -294,12 +325,12 @@ def _claudication(c: Context) -> Because:
     return first(f.finding("pain_on_walking_relieved_by_rest"))
 
 
-@rule("restless_legs", "routine")
+@rule("restless_legs", "routine", gate=("finding:urge_to_move_relieved_by_moving",))
 def _rls(c: Context) -> Because:
     return first(c.facts.finding("urge_to_move_relieved_by_moving"))
 
 
-@rule("neuropathy", "routine")
+@rule("neuropathy", "routine", gate=("finding:numbness_or_tingling_feet",))
 def _neuropathy(c: Context) -> Because:
     f = c.facts
     if _known_condition_unchanged(f, "peripheral_neuropathy"):
@@ -307,7 +338,7 @@ def _neuropathy(c: Context) -> Because:
     return first(f.finding("numbness_or_tingling_feet"))
 
 
-@rule("radiculopathy", "routine")
+@rule("radiculopathy", "routine", gate=("finding:back_pain_spreading_down_leg",))
 def _radic_r(c: Context) -> Because:
     f = c.facts
     if c.did_fire("cauda_equina") or _known_condition_unchanged(f, "lumbar_spinal_stenosis"):
@@ -315,7 +346,7 @@ def _radic_r(c: Context) -> Because:
     return first(f.finding("back_pain_spreading_down_leg"))
 
 
-@rule("motor_neuron_disease", "routine")
+@rule("motor_neuron_disease", "routine", gate=("finding:muscle_wasting", "finding:muscle_weakness"))
 def _mnd(c: Context) -> Because:
     f = c.facts
     return first(
@@ -324,7 +355,7 @@ def _mnd(c: Context) -> Because:
     )
 
 
-@rule("muscle_weakness", "routine")
+@rule("muscle_weakness", "routine", gate=("finding:muscle_weakness",))
 def _weakness(c: Context) -> Because:
     explained = (
         "motor_neuron_disease",
@@ -345,7 +376,7 @@ def _widespread(c: Context) -> Because:
     return ["cramps.other_muscles=true"] if cramps and cramps.other_muscles is True else None
 
 
-@rule("bilateral_swelling", "routine")
+@rule("bilateral_swelling", "routine", gate=("swelling:both_legs",))
 def _bilateral(c: Context) -> Because:
     f = c.facts
     if f.swelling != "both_legs" or f.pregnant:
@@ -411,7 +442,7 @@ def _started_long_before(f: Facts, idx: int) -> bool:
     return med.started_weeks_ago > months * 4.35 + 52
 
 
-@rule("medication_review", "routine")
+@rule("medication_review", "routine", gate=("medicines",))
 def _medreview_r(c: Context) -> Because:
     f = c.facts
     strong_or_moderate = [
@@ -435,7 +466,7 @@ def _medreview_r(c: Context) -> Because:
     )
 
 
-@rule("electrolyte_abnormal", "routine")
+@rule("electrolyte_abnormal", "routine", gate=("labs",))
 def _electrolyte_r(c: Context) -> Because:
     f = c.facts
     out = [
@@ -447,7 +478,7 @@ def _electrolyte_r(c: Context) -> Because:
     return [x for x in out if x] or None
 
 
-@rule("abnormal_result", "routine")
+@rule("abnormal_result", "routine", gate=("labs",))
 def _abnormal(c: Context) -> Because:
     f = c.facts
     out = []
@@ -468,14 +499,21 @@ def _calcium_check(c: Context) -> Because:
     return ["calcium.verdict=check_blood"] if c.calcium_verdict == "check_blood" else None
 
 
-def evaluate(ctx: Context, order: list[tuple[str, str]]) -> None:
-    """Run the rules in ``order`` (alert id, level), recording each alert at its highest level."""
-    from crampcheck.vocab import LEVELS
+Order = list[tuple[str, str, Rule, frozenset[str] | None]]
 
-    for alert, level in order:
-        because = RULES[f"{alert}_{level}"](ctx)
+
+def evaluate(ctx: Context, order: Order, gated: bool = True) -> None:
+    """Run the rules in ``order``; record each alert at its highest level.
+
+    ``gated=False`` runs every rule, ignoring gates (used by tests to check the gates).
+    """
+    signals = ctx.facts.signals
+    for alert, level, check, gate in order:
+        if gated and gate is not None and gate.isdisjoint(signals):
+            continue
+        because = check(ctx)
         if not because:
             continue
         previous = ctx.fired.get(alert)
-        if previous is None or LEVELS.index(level) > LEVELS.index(previous[0]):
+        if previous is None or LEVEL_RANK[level] > LEVEL_RANK[previous[0]]:
             ctx.fired[alert] = (level, because)

@@ -18,7 +18,7 @@ Verdict = Literal["not_indicated", "improve_diet", "check_blood", "treat_with_do
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Triage(_Out):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from crampcheck.__about__ import __version__
 from crampcheck.engine import advice as advice_mod
-from crampcheck.engine.alerts import Context, evaluate
+from crampcheck.engine.alerts import GATES, RULES, Context, Order, evaluate
 from crampcheck.engine.assessment import (
     AlertOut,
     Assessment,
@@ -29,11 +29,11 @@ from crampcheck.engine.assessment import (
     Versions,
 )
 from crampcheck.engine.calcium import keep_prescribed, verdict
-from crampcheck.engine.factors import score_factors
+from crampcheck.engine.factors import ClueTable, clue_table, score_factors
 from crampcheck.engine.facts import Facts
 from crampcheck.engine.intake import Intake, Medication
 from crampcheck.engine.medicines import MedicineIndex, Recognised
-from crampcheck.knowledge.loader import load_knowledge
+from crampcheck.knowledge.loader import cached
 from crampcheck.knowledge.models import (
     Alert,
     CalciumText,
@@ -41,7 +41,6 @@ from crampcheck.knowledge.models import (
     KnowledgeBase,
     Level,
     MedicineClass,
-    Reference,
 )
 from crampcheck.vocab import ALERT_IDS
 
@@ -55,27 +54,62 @@ class Engine:
 
     kb: KnowledgeBase
     medicines: MedicineIndex
-    order: list[tuple[str, str]]
-    clue_grades: dict[str, list[tuple[str, str]]]
+    order: Order
+    clues: ClueTable
     alerts: dict[str, Alert]
     factors: dict[str, Factor]
     classes: dict[str, MedicineClass]
-    refs: dict[str, Reference]
     calcium: dict[str, CalciumText]
+    # output records that never change, built once (an assessment shares them)
+    ref_out: dict[str, ReferenceOut]
+    prevention_out: dict[str, PreventionOut]
+    note_out: dict[str, NoteOut]
+    does_not_work: list[NoteOut]
+    versions: Versions
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle the knowledge base and the name index (the costly part); the rule and clue
+        # tables hold functions, which are looked up again when the engine is unpickled.
+        return (Engine.build, (self.kb, self.medicines))
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> Engine:
+    def build(cls, kb: KnowledgeBase, medicines: MedicineIndex | None = None) -> Engine:
         rules = {r.id for a in kb.alerts for r in a.rules}
         return cls(
             kb=kb,
-            medicines=MedicineIndex(kb),
-            order=[(a, lvl) for a, lvl in RULE_ORDER if f"{a}_{lvl}" in rules],
-            clue_grades={f.id: [(c.id, c.grade) for c in f.clues] for f in kb.factors},
+            medicines=medicines or MedicineIndex(kb),
+            order=[
+                (a, lvl, RULES[f"{a}_{lvl}"], GATES[f"{a}_{lvl}"])
+                for a, lvl in RULE_ORDER
+                if f"{a}_{lvl}" in rules
+            ],
+            clues=clue_table({f.id: [(c.id, c.grade) for c in f.clues] for f in kb.factors}),
             alerts={a.id: a for a in kb.alerts},
             factors={f.id: f for f in kb.factors},
             classes={c.id: c for c in kb.medicines.classes},
-            refs={r.id: r for r in kb.references},
             calcium={c.verdict: c for c in kb.advice.calcium},
+            ref_out={
+                r.id: ReferenceOut(id=r.id, citation=r.citation, url=r.url) for r in kb.references
+            },
+            prevention_out={
+                p.id: PreventionOut(
+                    id=p.id,
+                    text=p.text,
+                    grade=p.grade,
+                    for_factors=list(p.for_factors),
+                    references=list(p.references),
+                )
+                for p in kb.advice.prevention
+            },
+            note_out={
+                n.id: NoteOut(id=n.id, text=n.text, references=list(n.references))
+                for n in kb.advice.safety_notes
+            },
+            does_not_work=[
+                NoteOut(id=n.id, text=n.text, references=list(n.references))
+                for n in kb.advice.does_not_work
+            ],
+            versions=Versions(engine=__version__, knowledge=kb.source_hash[:12]),
         )
 
     def recognise(self, intake: Intake) -> list[Recognised]:
@@ -94,7 +128,8 @@ class Engine:
 
 @cache
 def default_engine() -> Engine:
-    return Engine.build(load_knowledge())
+    """The engine over the packaged knowledge base, from the hash-keyed cache when current."""
+    return cached("engine", Engine.build)
 
 
 def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
@@ -104,7 +139,7 @@ def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
     meds = eng.recognise(intake)
     facts = Facts(intake, meds)
 
-    factors, ruled_out = score_factors(facts, eng.clue_grades)
+    factors, ruled_out = score_factors(facts, eng.clues)
     single_top = bool(
         factors
         and factors[0].id == "medication"
@@ -213,26 +248,18 @@ def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
     ]
     cite(kb.advice.relief_references)
     plan = advice_mod.prevention(facts, factor_ids, calcium_verdict, withheld, note_ids, kb.advice)
-    prevention = [
-        PreventionOut(
-            id=p.id,
-            text=p.text,
-            grade=p.grade,
-            for_factors=list(p.for_factors),
-            references=cite(p.references),
-        )
-        for p in plan
+    prevention = [eng.prevention_out[p.id] for p in plan]
+    safety = [
+        eng.note_out[n.id]
+        if n.text == eng.note_out[n.id].text
+        else NoteOut(id=n.id, text=n.text, references=list(n.references))
+        for n in notes
     ]
-    safety = [NoteOut(id=n.id, text=n.text, references=cite(n.references)) for n in notes]
-    dnw = [
-        NoteOut(id=n.id, text=n.text, references=cite(n.references))
-        for n in kb.advice.does_not_work
-    ]
-
-    refs_kb = eng.refs
-    references = [
-        ReferenceOut(id=r, citation=refs_kb[r].citation, url=refs_kb[r].url) for r in cited
-    ]
+    for item_refs in [x.references for x in prevention] + [
+        x.references for x in (*safety, *eng.does_not_work)
+    ]:
+        cite(item_refs)
+    references = [eng.ref_out[r] for r in cited]
     return Assessment(
         triage=Triage(level=top, headline=headline, reasons=reasons),
         alerts=alerts,
@@ -244,9 +271,9 @@ def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
         relief=relief,
         prevention=prevention,
         prevention_note=kb.advice.prevention_on_hold if withheld else None,
-        does_not_work=dnw,
+        does_not_work=eng.does_not_work,
         safety_notes=safety,
         references=references,
         disclaimer=kb.advice.disclaimer,
-        versions=Versions(engine=__version__, knowledge=kb.source_hash[:12]),
+        versions=eng.versions,
     )

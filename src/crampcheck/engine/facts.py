@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from crampcheck.engine.intake import Findings, Intake, Labs, Lifestyle
 from crampcheck.engine.medicines import Recognised
 
-NO_FINDINGS = Findings()
-NO_LIFESTYLE = Lifestyle()
-NO_LABS = Labs()
+NO_FINDINGS = Findings.model_construct()
+NO_LIFESTYLE = Lifestyle.model_construct()
+NO_LABS = Labs.model_construct()
 
 CRAMP_RELEVANT_CONDITIONS = frozenset(
     {
@@ -101,6 +101,10 @@ class Facts:
     ca_status: str | None = field(init=False)
     ca_because: str | None = field(init=False)
     class_items: dict[str, list[int]] = field(init=False)  # class id -> indices of meds
+    class_because: dict[str, str] = field(init=False)  # class id -> its first medicine
+    true_findings: dict[str, str] = field(init=False)  # finding -> "findings.x=true"
+    true_habits: dict[str, str] = field(init=False)  # lifestyle flag -> "lifestyle.x=true"
+    signals: frozenset[str] = field(init=False)  # what alert gates look for (alerts.GATES)
 
     def __post_init__(self) -> None:
         i = self.intake
@@ -110,10 +114,31 @@ class Facts:
         self.conditions = frozenset(i.conditions or ())
         self.stale = self._labs_stale()
         self.ca_status, self.ca_because = calcium_status(self.labs)
+        # The true facts, gathered once: rules ask for them many times.
+        self.true_findings = {
+            k: f"findings.{k}=true" for k, v in self.findings.__dict__.items() if v is True
+        }
+        self.true_habits = {
+            k: f"lifestyle.{k}=true" for k, v in self.lifestyle.__dict__.items() if v is True
+        }
         self.class_items = {}
         for idx, med in enumerate(self.meds):
             for cls in med.classes:
                 self.class_items.setdefault(cls, []).append(idx)
+        self.class_because = {
+            cls: self.med_because(items[0], cls) for cls, items in self.class_items.items()
+        }
+        signals = {f"finding:{k}" for k in self.true_findings}
+        signals.update(f"class:{c}" for c in self.class_items)
+        if self.findings.calf_swelling is not None:
+            signals.add(f"swelling:{self.findings.calf_swelling}")
+        if any(v is not None for v in self.labs.__dict__.values()):
+            signals.add("labs")
+        if self.class_items:
+            signals.add("medicines")
+        if self.age < 16:
+            signals.add("child")
+        self.signals = frozenset(signals)
 
     def _labs_stale(self) -> bool:
         taken = self.labs.taken_weeks_ago
@@ -150,14 +175,14 @@ class Facts:
     # --- findings, lifestyle, conditions --------------------------------------------------------
     def finding(self, name: str) -> str | None:
         """``findings.<name>=true`` when the finding is true, else ``None`` (false or unknown)."""
-        return f"findings.{name}=true" if getattr(self.findings, name) is True else None
+        return self.true_findings.get(name)
 
     def finding_false(self, name: str) -> bool:
         """True only when the finding is explicitly false."""
         return getattr(self.findings, name) is False
 
     def habit(self, name: str) -> str | None:
-        return f"lifestyle.{name}=true" if getattr(self.lifestyle, name) is True else None
+        return self.true_habits.get(name)
 
     def has(self, *conditions: str) -> str | None:
         for c in conditions:
@@ -236,9 +261,9 @@ class Facts:
 
     def med_class(self, *classes: str) -> str | None:
         for cls in classes:
-            items = self.class_items.get(cls)
-            if items:
-                return self.med_because(items[0], cls)
+            because = self.class_because.get(cls)
+            if because:
+                return because
         return None
 
     def recent_class(self, cls: str) -> str | None:

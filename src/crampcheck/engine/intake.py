@@ -70,7 +70,7 @@ Weeks = Annotated[int, Field(ge=0, le=5200)]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Person(_In):

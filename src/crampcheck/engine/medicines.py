@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from crampcheck.knowledge.models import KnowledgeBase
 
@@ -67,7 +66,7 @@ class Recognised:
 
 
 class MedicineIndex:
-    """Name lookup built from the knowledge base; ``match`` is cached per distinct text."""
+    """Name lookup built from the knowledge base (picklable, so it is cached with the engine)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         book = kb.medicines
@@ -95,7 +94,7 @@ class MedicineIndex:
         )
         self.hint_with = book.unrecognised_hint
         self.hint_without = book.unrecognised_hint_no_suggestion
-        self.match = lru_cache(maxsize=4096)(self._match)
+        self._seen: dict[str, Match] = {}  # results per distinct text (bounded, see match)
 
     def _add(self, name: str, entry: Entry) -> None:
         key = normalise(name)
@@ -135,6 +134,15 @@ class MedicineIndex:
             if found and (best is None or found[1] > best[1]):
                 best = (str(found[0]), float(found[1]))
         return self.display[best[0]] if best else None
+
+    def match(self, text: str) -> Match:
+        """What ``text`` names; remembered so a repeated item costs one dict lookup."""
+        found = self._seen.get(text)
+        if found is None:
+            found = self._match(text)
+            if len(self._seen) < 10_000:
+                self._seen[text] = found
+        return found
 
     def _match(self, text: str) -> Match:
         words = normalise(text).split()

@@ -12,10 +12,11 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -30,6 +31,8 @@ from crampcheck.knowledge.models import (
     Question,
     Reference,
 )
+
+T = TypeVar("T")
 
 # file name -> (top-level key holding a list of records, or None for a single record; model)
 FILES: dict[str, tuple[str | None, type[BaseModel]]] = {
@@ -52,9 +55,20 @@ def _read_sources(folder: Path) -> dict[str, bytes]:
 
 
 def source_hash(sources: dict[str, bytes]) -> str:
-    digest = hashlib.sha256(__version__.encode())
+    """The knowledge version: a hash of the knowledge files."""
+    digest = hashlib.sha256()
     for name in sorted(sources):
         digest.update(name.encode() + b"\0" + sources[name] + b"\0")
+    return digest.hexdigest()
+
+
+def _code_hash() -> str:
+    """A hash of the version and the code whose objects the caches pickle."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for sub in ("knowledge", "engine"):
+        for path in sorted((package / sub).glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -159,26 +173,40 @@ def _cache_dir() -> Path:
     return Path(user_cache_dir("crampcheck", appauthor=False))
 
 
-@cache
-def load_knowledge() -> KnowledgeBase:
-    """The validated knowledge base, from the hash-keyed cache when it is current."""
-    folder = data_dir()
-    digest = source_hash(_read_sources(folder))
-    cache_file = _cache_dir() / f"knowledge-{digest[:32]}.pickle"
+def cached(name: str, make: Callable[[KnowledgeBase], T]) -> T:
+    """``make(knowledge base)``, cached as a pickle keyed by the hash of the sources and code.
+
+    The cached object must be a ``KnowledgeBase`` or hold one as ``.kb``, and its
+    ``source_hash`` must equal the hash of the files now, so a stale file is never used.
+    """
+    digest = source_hash(_read_sources(data_dir()))
+    key = hashlib.sha256((digest + _code_hash()).encode()).hexdigest()
+    cache_file = _cache_dir() / f"{name}-{key[:32]}.pickle"
     try:
         with cache_file.open("rb") as fh:
-            kb = pickle.load(fh)
+            obj = pickle.load(fh)  # our own file, named by the hash of its sources
+        kb = obj if isinstance(obj, KnowledgeBase) else getattr(obj, "kb", None)
         if isinstance(kb, KnowledgeBase) and kb.source_hash == digest:
-            return kb
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return cast(T, obj)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass
-    kb = build(folder)
+    made = make(build())
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(made, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_file)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     except OSError:
         pass  # an unwritable cache only costs start-up time
-    return kb
+    return made
+
+
+@cache
+def load_knowledge() -> KnowledgeBase:
+    """The validated knowledge base, from the hash-keyed cache when it is current."""
+    return cached("knowledge", lambda kb: kb)

@@ -24,7 +24,7 @@ Site = Literal["calf", "foot", "toes", "shin", "thigh_back", "thigh_front", "han
 class Strict(BaseModel):
     """Base for every knowledge record: strict types, unknown keys rejected, frozen."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Reference(Strict):
@@ -56,7 +56,7 @@ class Reference(Strict):
         parts = [self.authors.rstrip("."), self.title.rstrip(".")]
         if self.published_in:
             parts.append(self.published_in.rstrip("."))
-        if self.year is not None:
+        if self.year is not None and str(self.year) not in (self.published_in or ""):
             parts.append(str(self.year))
         return ". ".join(parts) + "."
 

@@ -1,0 +1,52 @@
+"""Smoke test: build the wheel, install it in a clean virtual environment and run the CLI.
+
+A knowledge file missing from the wheel, or a dependency missing from ``pyproject.toml``, fails
+here rather than on a user's machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_assesses(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(ROOT)],
+        check=True,
+    )
+    wheels = list(dist.glob("crampcheck-*.whl"))
+    assert len(wheels) == 1
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheels[0])], check=True, cwd=tmp_path
+    )
+    exe = env_dir / "bin" / "crampcheck"
+    cache = tmp_path / "cache"
+    proc = subprocess.run(
+        [str(exe), "assess", str(ROOT / "examples" / "swollen-calf.json")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "CRAMPCHECK_CACHE_DIR": str(cache), "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["triage"]["level"] == "urgent"
+    assert result["alerts"][0]["id"] == "dvt"
+    assert list(cache.glob("engine-*.pickle")), "the validated knowledge base is cached"
+    # the packaged data is in the wheel: the knowledge base lists its records
+    kb = subprocess.run([str(exe), "kb"], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert "references" in kb.stdout
