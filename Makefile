@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench score clean
+.PHONY: run test lint typecheck pytest bench score clean compile
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crampcheck needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -13,12 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# PYTHONDONTWRITEBYTECODE may be set: compile the package once so start-up reads .pyc files.
+compile: $(STAMP)
+	@$(BIN)/python -m compileall -q src
+
+run: compile
 	$(BIN)/crampcheck check
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/crampcheck
@@ -28,7 +32,7 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: compile
 	$(BIN)/python benchmarks/run.py
 
 score: $(STAMP)

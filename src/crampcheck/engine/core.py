@@ -68,22 +68,22 @@ class Engine:
     versions: Versions
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickle the knowledge base and the name index (the costly part); the rule and clue
-        # tables hold functions, which are looked up again when the engine is unpickled.
-        return (Engine.build, (self.kb, self.medicines))
+        # The rule and clue tables hold functions: they are left out of the pickle and looked
+        # up again from the code when the engine is unpickled.
+        state = {k: getattr(self, k) for k in self.__slots__ if k not in ("order", "clues")}
+        return (_restore, (state,))
 
     @classmethod
     def build(cls, kb: KnowledgeBase, medicines: MedicineIndex | None = None) -> Engine:
-        rules = {r.id for a in kb.alerts for r in a.rules}
+        medicines = medicines or MedicineIndex(kb)
+        # The drug and combination lists live on in the name index; leaving them out of the
+        # engine's copy of the knowledge base makes the cached engine quick to load.
+        book = kb.medicines.model_copy(update={"drugs": [], "combinations": []})
         return cls(
-            kb=kb,
-            medicines=medicines or MedicineIndex(kb),
-            order=[
-                (a, lvl, RULES[f"{a}_{lvl}"], GATES[f"{a}_{lvl}"])
-                for a, lvl in RULE_ORDER
-                if f"{a}_{lvl}" in rules
-            ],
-            clues=clue_table({f.id: [(c.id, c.grade) for c in f.clues] for f in kb.factors}),
+            kb=kb.model_copy(update={"medicines": book}),
+            medicines=medicines,
+            order=_rule_order(kb),
+            clues=_clue_table(kb),
             alerts={a.id: a for a in kb.alerts},
             factors={f.id: f for f in kb.factors},
             classes={c.id: c for c in kb.medicines.classes},
@@ -124,6 +124,25 @@ class Engine:
             else:
                 out.append(self.medicines.recognise(item))
         return out
+
+
+def _rule_order(kb: KnowledgeBase) -> Order:
+    rules = {r.id for a in kb.alerts for r in a.rules}
+    return [
+        (a, lvl, RULES[f"{a}_{lvl}"], GATES[f"{a}_{lvl}"])
+        for a, lvl in RULE_ORDER
+        if f"{a}_{lvl}" in rules
+    ]
+
+
+def _clue_table(kb: KnowledgeBase) -> ClueTable:
+    return clue_table({f.id: [(c.id, c.grade) for c in f.clues] for f in kb.factors})
+
+
+def _restore(state: dict[str, Any]) -> Engine:
+    """Unpickle an engine: the function tables come from the code, the rest from the pickle."""
+    kb = state["kb"]
+    return Engine(order=_rule_order(kb), clues=_clue_table(kb), **state)
 
 
 @cache

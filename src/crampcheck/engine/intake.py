@@ -89,7 +89,7 @@ class Cramps(_In):
     per_week: Annotated[float, Field(ge=0, le=100)] | None = None
     minutes: Annotated[float, Field(ge=0, le=600)] | None = None
     months: Annotated[float, Field(ge=0, le=1200)] | None = None
-    severity: Annotated[int, Field(ge=0, le=10)] | None = None
+    severity: Annotated[float, Field(ge=0, le=10)] | None = None
     wakes_from_sleep: bool | None = None
     soreness_after: bool | None = None
     other_muscles: bool | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from crampcheck.knowledge.models import KnowledgeBase
 
@@ -34,8 +35,7 @@ def normalise(text: str) -> str:
     return " ".join(_TOKEN.findall(text))
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """What one known name stands for: the generic parts and their classes."""
 
     parts: tuple[str, ...]

@@ -198,6 +198,9 @@ def cached(name: str, make: Callable[[KnowledgeBase], T]) -> T:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(made, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, cache_file)
+            for old in cache_file.parent.glob(f"{name}-*.pickle"):
+                if old != cache_file:
+                    old.unlink(missing_ok=True)  # entries for older files or code
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
