@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crampcheck.engine.core import default_engine
-from crampcheck.engine.medicines import Recognised, split_items
+from crampcheck.engine.medicines import Recognised
 
 POLICY_EXAMPLES = {
     "long_acting_beta_agonist": [
@@ -172,6 +172,12 @@ def test_unrecognised_item_gets_a_hint_not_an_error() -> None:
 
 
 def test_free_text_list_splits_into_items() -> None:
-    items = split_items("atorvastatin and HCTZ every morning, plus my inhaler")
+    split = default_engine().medicines.split_items
+    items = split("atorvastatin and HCTZ every morning, plus my inhaler")
     assert items == ["atorvastatin", "HCTZ every morning", "my inhaler"]
     assert [recognise(i).generic for i in items] == ["atorvastatin", "hydrochlorothiazide", None]
+    # a brand name with "Plus" stays whole; so does "and" inside a name that is not two medicines
+    assert split("Coversyl Plus, Nurofen Plus 200mg") == ["Coversyl Plus", "Nurofen Plus 200mg"]
+    assert split("calcium and vitamin D") == ["calcium", "vitamin D"]  # two medicines
+    assert split("my inhaler and water tablets") == ["my inhaler and water tablets"]
+    assert recognise("Coversyl Plus").classes == ("ace_inhibitor", "thiazide_diuretic")

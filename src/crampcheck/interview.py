@@ -95,23 +95,44 @@ class Interview:
     def intake(self) -> Intake:
         return parse_intake(copy.deepcopy(self.answers))
 
-    def matters(self, q: Question) -> bool:
-        """Could any answer to ``q`` change the assessment, given the answers so far?"""
-        if q.kind not in PROBED_KINDS or q.group == "about" or "age" not in self.answers["person"]:
-            return True  # numbers are always asked; "about you" decides which questions apply
-        base = _signature(self.intake(), self.engine)
-        probes: list[Any]
+    def _probes(self, q: Question) -> list[Any]:
         if q.kind == "bool":
-            probes = [True, False]
-        elif q.kind == "choice":
-            probes = list(q.choices)
-        else:
-            probes = [[c] for c in q.choices]
-        for value in probes:
-            trial = copy.deepcopy(self.answers)
+            return [True]
+        if q.kind == "choice":
+            return list(q.choices)
+        return [[c] for c in q.choices]
+
+    def _changes(self, context: dict[str, Any], q: Question) -> bool:
+        base = _signature(parse_intake(copy.deepcopy(context)), self.engine)
+        for value in self._probes(q):
+            trial = copy.deepcopy(context)
             set_path(trial, q.field, value)
             if _signature(parse_intake(trial), self.engine) != base:
                 return True
+        return False
+
+    def matters(self, q: Question) -> bool:
+        """Could an answer to ``q`` change the assessment, now or together with a later answer?
+
+        First with the answers so far; then, for each other unasked question, with that one
+        answered too (each of its answers in turn). The second step catches findings that only
+        matter in pairs (fever with a wound, a clot risk with a tender calf), so neither is
+        skipped while the other is unknown. "No" is never probed: it reads as unknown.
+        """
+        if q.kind not in PROBED_KINDS or q.group == "about" or "age" not in self.answers["person"]:
+            return True  # numbers are always asked; "about you" decides which questions apply
+        if self._changes(self.answers, q):
+            return True
+        for other in self.questions:
+            if other is q or other.field in self.asked or other.kind not in PROBED_KINDS:
+                continue
+            if other.group == "about" or not self.applies(other):
+                continue
+            for value in self._probes(other):
+                context = copy.deepcopy(self.answers)
+                set_path(context, other.field, value)
+                if self._changes(context, q):
+                    return True
         return False
 
     def next_question(self) -> Question | None:
@@ -126,6 +147,32 @@ class Interview:
     def remaining(self) -> int:
         """An estimate for the progress display: unasked questions that apply now."""
         return sum(1 for q in self.questions if q.field not in self.asked and self.applies(q))
+
+    def medicines_to_date(self) -> list[tuple[int, str]]:
+        """(index, name) of listed medicines with a cramp-linked class and no start date yet.
+
+        A medicine started or changed in the last 12 weeks weighs more (policy section 0), so
+        the interview asks when each of these was started or last changed.
+        """
+        out = []
+        for i, item in enumerate(self.answers.get("medications") or []):
+            if isinstance(item, str):
+                recognised = self.engine.medicines.recognise(item)
+                if any(c in recognised.grades for c in recognised.classes):
+                    out.append((i, item))
+        return out
+
+    def date_medicine(self, index: int, weeks: int | None) -> None:
+        """Record when medicine ``index`` was started or last changed (None: not known)."""
+        items = list(self.answers["medications"])
+        name = items[index]
+        items[index] = (
+            {"name": name, "started_weeks_ago": weeks} if weeks is not None else {"name": name}
+        )
+        trial = copy.deepcopy(self.answers)
+        trial["medications"] = items
+        parse_intake(trial)
+        self.answers = trial
 
     def answer(self, q: Question, value: Any) -> None:
         """Record an answer (``UNKNOWN``: "don't know"); an invalid value raises ``InputError``."""

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from crampcheck.cli.term import Styler, echo, styler
-from crampcheck.engine.medicines import split_items
 from crampcheck.errors import InputError
 from crampcheck.interview import UNKNOWN, Interview
 from crampcheck.knowledge.models import Question
@@ -82,7 +81,9 @@ def parse_answer(q: Question, raw: str, choices: list[str]) -> Any:
         )
     if text.lower() in ("none", "no", "n"):
         return []
-    return split_items(text)
+    from crampcheck.engine.core import default_engine
+
+    return default_engine().medicines.split_items(text)
 
 
 def _prompt_text(q: Question, choices: list[str], style: Styler) -> str:
@@ -136,6 +137,21 @@ def _ask(interview: Interview, q: Question, style: Styler) -> None:
             echo(style("  " + "; ".join(exc.problems), "yellow"))
 
 
+def _ask_medicine_dates(interview: Interview, style: Styler) -> None:
+    for index, name in interview.medicines_to_date():
+        echo(style(f"How many weeks ago did you start or last change {name}?", "bold"))
+        echo(style("[a whole number of weeks; ? for don't know]", "dim"))
+        while True:
+            raw = read_line().strip().lower()
+            if raw in DONT_KNOW or raw in NO:
+                interview.date_medicine(index, None)
+                break
+            if raw.isdigit() and int(raw) <= 5200:
+                interview.date_medicine(index, int(raw))
+                break
+            echo(style("  type a whole number of weeks (0 to 5200) or ?", "yellow"))
+
+
 def run_interview(save: str | None, fmt: str) -> None:
     """Run the whole interview on the terminal and print the assessment."""
     from crampcheck.cli.render import render_text
@@ -160,6 +176,8 @@ def run_interview(save: str | None, fmt: str) -> None:
         done = len(interview.asked)
         echo(style(f"\n[{done + 1} of about {done + interview.remaining()}]", "dim"))
         _ask(interview, q, style)
+        if q.field == "medications":
+            _ask_medicine_dates(interview, style)
     intake = interview.intake()
     if save:
         Path(save).write_text(json.dumps(interview.answers, indent=1) + "\n", encoding="utf-8")

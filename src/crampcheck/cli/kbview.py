@@ -6,7 +6,7 @@ import json
 import textwrap
 from typing import Any
 
-from crampcheck.cli.main import fail
+from crampcheck.cli.main import KB_KINDS, fail
 from crampcheck.cli.term import echo, styler
 from crampcheck.knowledge.loader import load_knowledge
 from crampcheck.knowledge.models import KnowledgeBase
@@ -48,17 +48,7 @@ def _summary(record: Any) -> str:
 def show_kb(kind: str | None, record_id: str | None, as_json: bool) -> None:
     kb = load_knowledge()
     if kind is None:
-        kinds = [
-            "alerts",
-            "factors",
-            "classes",
-            "medicines",
-            "references",
-            "prevention",
-            "safety",
-            "questions",
-        ]
-        counts = {k: len(_records(kb, k)) for k in kinds}
+        counts = {k: len(_records(kb, k)) for k in KB_KINDS}
         if as_json:
             dump(counts)
         else:
@@ -110,10 +100,9 @@ def show_kb(kind: str | None, record_id: str | None, as_json: bool) -> None:
 
 def show_meds(text: str, as_json: bool) -> None:
     from crampcheck.engine.core import default_engine
-    from crampcheck.engine.medicines import split_items
 
     engine = default_engine()
-    items = split_items(text)
+    items = engine.medicines.split_items(text)
     if not items:
         fail(["TEXT: give at least one medicine name"])
     results = [engine.medicines.recognise(item) for item in items]

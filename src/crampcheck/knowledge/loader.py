@@ -173,22 +173,23 @@ def _cache_dir() -> Path:
     return Path(user_cache_dir("crampcheck", appauthor=False))
 
 
-def cached(name: str, make: Callable[[KnowledgeBase], T]) -> T:
+def cached(name: str, make: Callable[[KnowledgeBase], T], extra_key: str = "") -> T:
     """``make(knowledge base)``, cached as a pickle keyed by the hash of the sources and code.
 
-    The cached object must be a ``KnowledgeBase`` or hold one as ``.kb``, and its
-    ``source_hash`` must equal the hash of the files now, so a stale file is never used.
+    The file holds ``(key, object)``; an entry whose key differs (other knowledge files, other
+    code, other ``extra_key``) is never used, so the cache cannot go stale.
     """
     digest = source_hash(_read_sources(data_dir()))
-    key = hashlib.sha256((digest + _code_hash()).encode()).hexdigest()
+    key = hashlib.sha256((digest + _code_hash() + extra_key).encode()).hexdigest()
     cache_file = _cache_dir() / f"{name}-{key[:32]}.pickle"
     try:
         with cache_file.open("rb") as fh:
-            obj = pickle.load(fh)  # our own file, named by the hash of its sources
-        kb = obj if isinstance(obj, KnowledgeBase) else getattr(obj, "kb", None)
-        if isinstance(kb, KnowledgeBase) and kb.source_hash == digest:
+            stored_key, obj = pickle.load(fh)  # our own file, named by its key
+        if stored_key == key:
             return cast(T, obj)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    except ValueError:  # an old file that holds something else
         pass
     made = make(build())
     try:
@@ -196,7 +197,7 @@ def cached(name: str, make: Callable[[KnowledgeBase], T]) -> T:
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(made, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((key, made), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, cache_file)
             for old in cache_file.parent.glob(f"{name}-*.pickle"):
                 if old != cache_file:
@@ -207,6 +208,33 @@ def cached(name: str, make: Callable[[KnowledgeBase], T]) -> T:
     except OSError:
         pass  # an unwritable cache only costs start-up time
     return made
+
+
+def upstream_drug_file() -> Path | None:
+    """The drug-name dictionary of drug-named-entity-recognition (DrugBank-derived), if installed.
+
+    Found without importing that package: importing it loads and indexes the whole dictionary
+    (about 370 MB and 1.5 s), of which crampcheck needs only the names.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("drug_named_entity_recognition")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
+    return path if path.exists() else None
+
+
+def read_upstream_drug_names(path: Path) -> dict[str, list[str]]:
+    """``variant -> [canonical names]`` from the upstream dictionary (slow: builds a cache)."""
+    import bz2
+
+    with bz2.open(path, "rb") as fh:
+        data = pickle.load(fh)  # the package's own data file, installed from PyPI
+    variants = data["drug_variant_to_canonical"]
+    if not isinstance(variants, dict):
+        raise KnowledgeError([f"{path}: drug_variant_to_canonical is not a mapping"])
+    return {str(k): [str(c) for c in v] for k, v in variants.items()}
 
 
 @cache
