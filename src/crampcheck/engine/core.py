@@ -279,7 +279,8 @@ def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
     ]:
         cite(item_refs)
     references = [eng.ref_out[r] for r in cited]
-    return Assessment(
+    # Every part was built and validated above; the property tests validate whole assessments.
+    return Assessment.model_construct(
         triage=Triage(level=top, headline=headline, reasons=reasons),
         alerts=alerts,
         factors=factor_out,

@@ -197,15 +197,19 @@ def _removal(factor: str, f: Facts) -> str | None:
     """The lab result that rules ``factor`` out, if any (normal results only when not stale)."""
     if factor == "low_calcium":
         return f.calcium_high or f.normal_lab(f.calcium("normal"))
-    limits = {
-        "low_magnesium": ("magnesium_mmol_l", 0.70, 1.10),
-        "low_potassium": ("potassium_mmol_l", 3.5, 5.3),
-        "low_sodium": ("sodium_mmol_l", 135, 145),
-    }
-    if factor not in limits:
+    limits = REMOVAL_LIMITS.get(factor)
+    if limits is None:
         return None
-    name, low, high = limits[factor]
+    name, low, high = limits
     return f.lab_above(name, high) or f.normal_lab(f.lab_at_least(name, low))
+
+
+# factor -> (lab, lowest normal, highest normal): a result at or above the lowest rules it out
+REMOVAL_LIMITS = {
+    "low_magnesium": ("magnesium_mmol_l", 0.70, 1.10),
+    "low_potassium": ("potassium_mmol_l", 3.5, 5.3),
+    "low_sodium": ("sodium_mmol_l", 135, 145),
+}
 
 
 @dataclass(slots=True)
@@ -236,6 +240,7 @@ class ClueTable:
     """The clues of the knowledge base arranged for scoring (built once per engine)."""
 
     factors: list[str]  # factor ids, in knowledge-file order
+    medication: int  # position of the medication factor (-1 when the data has none)
     on_fact: dict[tuple[str, str], list[tuple[int, int, str]]]  # fact -> (factor, clue, grade)
     computed: list[tuple[int, int, str, Computed, bool]]  # (factor, clue, grade, test, labs?)
 
@@ -257,7 +262,8 @@ def clue_table(clue_grades: dict[str, list[tuple[str, str]]]) -> ClueTable:
                 computed.append((fi, ci, grade, test.test, True))
             else:
                 computed.append((fi, ci, grade, test, False))
-    return ClueTable(factors, on_fact, computed)
+    medication = factors.index("medication") if "medication" in factors else -1
+    return ClueTable(factors, medication, on_fact, computed)
 
 
 def _true_facts(f: Facts) -> list[tuple[tuple[str, str], str]]:
@@ -282,7 +288,7 @@ def score_factors(f: Facts, table: ClueTable) -> tuple[list[FactorResult], list[
         got = test(f)
         if got:
             held.setdefault(fi, {})[ci] = (grade, [got] if isinstance(got, str) else list(got))
-    medication = table.factors.index("medication") if "medication" in table.factors else -1
+    medication = table.medication
     if medication >= 0 and (med_hits := medication_clues(f)):
         held[medication] = dict(enumerate(med_hits))
     found: list[FactorResult] = []

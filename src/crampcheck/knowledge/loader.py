@@ -14,7 +14,6 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -47,7 +46,7 @@ FILES: dict[str, tuple[str | None, type[BaseModel]]] = {
 
 def data_dir() -> Path:
     """The folder of the packaged knowledge files."""
-    return Path(str(resources.files("crampcheck.knowledge") / "data"))
+    return Path(__file__).resolve().parent / "data"
 
 
 def _read_sources(folder: Path) -> dict[str, bytes]:
@@ -62,14 +61,18 @@ def source_hash(sources: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _code_hash() -> str:
-    """A hash of the version and the code whose objects the caches pickle."""
-    digest = hashlib.sha256(__version__.encode())
+def _fingerprint() -> str:
+    """Name, size and modification time of the knowledge files and of the code whose objects
+    the caches pickle, with the version: cheap to compute at every start (no file is read)."""
+    parts = [__version__]
     package = Path(__file__).resolve().parent.parent
+    paths = [data_dir() / name for name in FILES]
     for sub in ("knowledge", "engine"):
-        for path in sorted((package / sub).glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+        paths.extend(sorted((package / sub).glob("*.py")))
+    for path in paths:
+        stat = path.stat()
+        parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(parts)
 
 
 def _record_name(
@@ -174,13 +177,13 @@ def _cache_dir() -> Path:
 
 
 def cached(name: str, make: Callable[[KnowledgeBase], T], extra_key: str = "") -> T:
-    """``make(knowledge base)``, cached as a pickle keyed by the hash of the sources and code.
+    """``make(knowledge base)``, cached as a pickle keyed by the sources and code.
 
-    The file holds ``(key, object)``; an entry whose key differs (other knowledge files, other
-    code, other ``extra_key``) is never used, so the cache cannot go stale.
+    The file holds ``(key, object)``; an entry whose key differs (a knowledge or code file
+    changed size or time, another version, another ``extra_key``) is never used, so the cache
+    cannot go stale. The knowledge version inside is a hash of the files' contents.
     """
-    digest = source_hash(_read_sources(data_dir()))
-    key = hashlib.sha256((digest + _code_hash() + extra_key).encode()).hexdigest()
+    key = hashlib.sha256((_fingerprint() + extra_key).encode()).hexdigest()
     cache_file = _cache_dir() / f"{name}-{key[:32]}.pickle"
     try:
         with cache_file.open("rb") as fh:
