@@ -182,6 +182,10 @@ def build_parser() -> Parser:
     )
     p.add_argument("text", nargs="+", help="medicine names, doses and schedules")
     p.add_argument("--json", action="store_true", help="print the recognised items as JSON")
+
+    from crampcheck.cli.diarycmd import add_commands
+
+    add_commands(sub, _command)
     return parser
 
 

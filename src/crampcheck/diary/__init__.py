@@ -1,0 +1,1 @@
+"""The cramp diary: storage, analytics and import/export."""

@@ -1,0 +1,79 @@
+"""Named, ordered schema migrations, recorded in ``schema_migrations``.
+
+Each migration runs once, in order, inside the transaction that records it, so a database is
+never left half-migrated. A new schema change is a new entry at the end of ``MIGRATIONS``;
+``0001_initial`` creates the tables of the first release and must not change afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, insert, inspect, select
+
+from crampcheck.diary import tables
+
+DEFAULT_OWNER = "default"
+
+
+def _initial(conn: Connection) -> None:
+    first_release = [
+        tables.owners,
+        tables.episodes,
+        tables.day_context,
+        tables.medicines,
+        tables.assessments,
+    ]
+    tables.metadata.create_all(conn, tables=first_release)
+
+
+def _default_owner(conn: Connection) -> None:
+    conn.execute(
+        insert(tables.owners).values(
+            id=DEFAULT_OWNER,
+            name="this computer",
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("0001_initial", _initial),
+    ("0002_default_owner", _default_owner),
+]
+
+
+def applied(engine: Engine) -> list[str]:
+    """Names of the migrations already applied, in order."""
+    if not inspect(engine).has_table(tables.migrations_table.name):
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(select(tables.migrations_table.c.name)).scalars()
+        done = set(rows)
+    return [name for name, _ in MIGRATIONS if name in done]
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Apply the pending migrations; return the names applied now."""
+    tables.metadata.create_all(engine, tables=[tables.migrations_table])
+    done = set(applied(engine))
+    now: list[str] = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with engine.begin() as conn:
+            # Another process may have applied it meanwhile: the primary key stops a second run.
+            already = conn.execute(
+                select(tables.migrations_table.c.name).where(tables.migrations_table.c.name == name)
+            ).first()
+            if already:
+                continue
+            step(conn)
+            conn.execute(
+                insert(tables.migrations_table).values(
+                    name=name, applied_at=datetime.now(UTC).replace(tzinfo=None)
+                )
+            )
+        now.append(name)
+    return now
