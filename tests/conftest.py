@@ -10,6 +10,7 @@ import pytest
 
 from crampcheck.knowledge.loader import build
 from crampcheck.knowledge.models import KnowledgeBase
+from tests.pgserver import pg_server  # noqa: F401  (session fixture: a throwaway PostgreSQL)
 
 TESTS = Path(__file__).parent
 VIGNETTES = TESTS / "vignettes"

@@ -63,7 +63,21 @@ def _read_input(source: str) -> str:
 def cmd_assess(args: argparse.Namespace) -> None:
     from crampcheck.engine import assess, parse_intake
 
-    result = assess(parse_intake(_read_input(args.source)))
+    intake = parse_intake(_read_input(args.source))
+    diary_because = None
+    if args.use_diary or args.save_to_diary:
+        from crampcheck.diary.repository import Diary
+
+        diary = Diary(args.db)
+        if args.use_diary:
+            from crampcheck.diary.stats import frequent_or_prolonged_for
+
+            diary_because = frequent_or_prolonged_for(diary, intake)
+    result = assess(intake, diary_because=diary_because)
+    if args.save_to_diary:
+        diary.save_assessment(
+            intake.model_dump(mode="json", exclude_none=True), result.model_dump(mode="json")
+        )
     if args.format == "json":
         echo(result.model_dump_json(indent=1))
     else:
@@ -144,6 +158,13 @@ def build_parser() -> Parser:
         default="json",
         help="contract JSON for scripts (default), or a readable summary",
     )
+    p.add_argument(
+        "--use-diary",
+        action="store_true",
+        help="also check the 'frequent or long cramps' rule on your cramp diary",
+    )
+    p.add_argument("--save-to-diary", action="store_true", help="keep the assessment in your diary")
+    p.add_argument("--db", metavar="URL", help="the diary database (see crampcheck log --help)")
 
     p = _command(
         sub,

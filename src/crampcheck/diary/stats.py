@@ -21,6 +21,10 @@ from crampcheck.diary.analytics import (
     summary,
 )
 from crampcheck.diary.repository import CONTEXT_FIELDS, Diary
+from crampcheck.engine.intake import Intake
+
+# A numeric context value above its threshold counts as "with" the factor.
+THRESHOLDS = {"caffeine_drinks": 2.0, "fluids_litres": 1.5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +76,26 @@ def diary_stats(
     )
     return DiaryStats(
         summary=summary(episodes, today),
-        triggers=all_triggers(episodes, contexts, CONTEXT_FIELDS),
+        triggers=all_triggers(episodes, contexts, CONTEXT_FIELDS, thresholds=THRESHOLDS),
         medicines=medicines,
         frequent_or_prolonged=rule,
+    )
+
+
+def frequent_or_prolonged_for(
+    diary: Diary, intake: Intake, today: date | None = None
+) -> list[str] | None:
+    """The policy's frequent_or_prolonged rule on the diary, for the person of ``intake``."""
+    from crampcheck.engine.facts import CRAMP_RELEVANT_CONDITIONS
+
+    conditions = sorted(set(intake.conditions or ()) & CRAMP_RELEVANT_CONDITIONS)
+    stretches = intake.lifestyle.stretches_regularly if intake.lifestyle else None
+    return diary_frequent_or_prolonged(
+        episode_data(diary),
+        today or date.today(),
+        intake.person.age,
+        stretches,
+        f"conditions={conditions[0]}" if conditions else None,
     )
 
 

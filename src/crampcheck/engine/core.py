@@ -7,6 +7,7 @@ first, most urgent first, and every conclusion carries its ``because`` and refer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -151,8 +152,15 @@ def default_engine() -> Engine:
     return cached("engine", Engine.build)
 
 
-def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
-    """Assess one intake: alerts and triage, factors, calcium, medicines, relief and prevention."""
+def assess(
+    intake: Intake, engine: Engine | None = None, diary_because: Sequence[str] | None = None
+) -> Assessment:
+    """Assess one intake: alerts and triage, factors, calcium, medicines, relief and prevention.
+
+    ``diary_because``: the policy's ``frequent_or_prolonged`` rule evaluated on the person's
+    cramp diary (``crampcheck.diary.analytics.diary_frequent_or_prolonged``); when it fired
+    there, the alert is raised here too, even if the intake's own numbers do not show it.
+    """
     eng = engine or default_engine()
     kb = eng.kb
     meds = eng.recognise(intake)
@@ -167,6 +175,8 @@ def assess(intake: Intake, engine: Engine | None = None) -> Assessment:
     calcium_verdict, calcium_because = verdict(facts)
     ctx = Context(facts, {}, single_top, calcium_verdict)
     evaluate(ctx, eng.order)
+    if diary_because and "frequent_or_prolonged" not in ctx.fired:
+        ctx.fired["frequent_or_prolonged"] = ("routine", list(diary_because))
 
     cited: dict[str, None] = {}
 
