@@ -35,7 +35,17 @@ def cli_doc() -> str:
         "Generated from `--help` by `scripts/gen_docs.py`; a test fails when it is out of date.",
         "",
     ]
-    for command in ([], ["assess"], ["check"], ["kb"], ["meds"]):
+    from crampcheck.cli.main import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands: list[list[str]] = [[]]
+    for name, command in sub.choices.items():
+        commands.append([name])
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                commands.extend([name, child] for child in action.choices)
+    for command in commands:
         title = " ".join(["crampcheck", *command])
         parts += [f"## `{title}`", "", "```text", _help(command), "```", ""]
     return "\n".join(parts)

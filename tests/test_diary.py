@@ -223,8 +223,10 @@ def test_a_diary_can_raise_the_triage_of_an_assessment(
         cli("log", "--at", f"{day.isoformat()}T03:00+00:00", "--minutes", "12")
     intake = json.dumps({"contract": 1, "person": {"age": 60}})
     code, out, _ = cli("assess", "-", stdin=intake)
+    assert code == 0
     assert json.loads(out)["triage"]["level"] == "self_care"
     code, out, _ = cli("assess", "-", "--use-diary", "--save-to-diary", stdin=intake)
+    assert code == 0
     result = json.loads(out)
     assert result["triage"]["level"] == "routine"
     alert = result["alerts"][0]
