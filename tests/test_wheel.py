@@ -47,6 +47,17 @@ def test_wheel_installs_and_assesses(tmp_path: Path) -> None:
     assert result["triage"]["level"] == "urgent"
     assert result["alerts"][0]["id"] == "dvt"
     assert list(cache.glob("engine-*.pickle")), "the validated knowledge base is cached"
+    # the diary works from the installed package (SQLite file given by --db)
+    db = tmp_path / "diary.sqlite3"
+    log = subprocess.run(
+        [str(exe), "log", "--minutes", "2", "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert log.returncode == 0, log.stderr
+    assert json.loads(log.stdout)["minutes"] == 2
     # the packaged data is in the wheel: the knowledge base lists its records
     kb = subprocess.run([str(exe), "kb"], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert "references" in kb.stdout

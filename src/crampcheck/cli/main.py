@@ -229,3 +229,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
+    except Exception as exc:
+        database = sys.modules.get("sqlalchemy.exc")
+        if database is not None and isinstance(exc, database.SQLAlchemyError):
+            detail = getattr(exc, "orig", None) or exc
+            fail([f"the diary database failed: {str(detail).strip().splitlines()[0]}"], "error")
+        raise
