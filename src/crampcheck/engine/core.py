@@ -46,6 +46,7 @@ from crampcheck.knowledge.models import (
 from crampcheck.vocab import ALERT_IDS
 
 LEVEL_RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
+ALERT_POSITION = {alert: i for i, alert in enumerate(ALERT_IDS)}
 RULE_ORDER = [(alert, level) for level in ("emergency", "urgent", "routine") for alert in ALERT_IDS]
 
 
@@ -186,9 +187,7 @@ def assess(
         return list(refs)
 
     alerts_kb = eng.alerts
-    fired = sorted(
-        ctx.fired.items(), key=lambda kv: (-LEVEL_RANK[kv[1][0]], ALERT_IDS.index(kv[0]))
-    )
+    fired = sorted(ctx.fired.items(), key=lambda kv: (-LEVEL_RANK[kv[1][0]], ALERT_POSITION[kv[0]]))
     alerts = []
     for alert_id, (level_id, because) in fired:
         level = cast(Level, level_id)

@@ -204,6 +204,7 @@ def _removal(factor: str, f: Facts) -> str | None:
     return f.lab_above(name, high) or f.normal_lab(f.lab_at_least(name, low))
 
 
+REMOVABLE = frozenset({"low_calcium", "low_magnesium", "low_potassium", "low_sodium"})
 # factor -> (lab, lowest normal, highest normal): a result at or above the lowest rules it out
 REMOVAL_LIMITS = {
     "low_magnesium": ("magnesium_mmol_l", 0.70, 1.10),
@@ -295,17 +296,22 @@ def score_factors(f: Facts, table: ClueTable) -> tuple[list[FactorResult], list[
     ruled_out: list[tuple[str, str]] = []
     for fi in sorted(held):
         factor = table.factors[fi]
-        hits = [held[fi][ci] for ci in sorted(held[fi])]
-        removed = _removal(factor, f)
-        if removed:
-            ruled_out.append((factor, removed))
-            continue
+        if factor in REMOVABLE:
+            removed = _removal(factor, f)
+            if removed:
+                ruled_out.append((factor, removed))
+                continue
+        clues = held[fi]
         remaining = 1.0
+        best = 0
         because: list[str] = []
-        for grade, facts in hits:
+        for ci in sorted(clues):
+            grade, facts = clues[ci]
             remaining *= 1 - WEIGHTS[grade]
-            because.extend(x for x in facts if x not in because)
-        best = max(GRADE_RANK[g] for g, _ in hits)
+            best = max(best, GRADE_RANK[grade])
+            for x in facts:
+                if x not in because:
+                    because.append(x)
         found.append(FactorResult(factor, round(1 - remaining, 4), best, because))
     found.sort(key=lambda r: (-r.score, -r.best, r.id))
     return found, ruled_out
