@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from crampcheck.cli.term import echo, styler
+from crampcheck.diary.schemas import CONTEXT_AMOUNTS, CONTEXT_FLAGS
 from crampcheck.errors import InputError
 from crampcheck.validation import describe
 
@@ -197,14 +198,6 @@ def _medicine(diary: Any, args: argparse.Namespace) -> None:
         )
 
 
-CONTEXT_FLAGS = (
-    "hard_exercise",
-    "heat_or_sweating",
-    "cold_night",
-    "tight_bedding",
-    "stretched_before_bed",
-)
-CONTEXT_AMOUNTS = ("alcohol_units", "caffeine_drinks", "fluids_litres")
 
 
 def cmd_context(args: argparse.Namespace) -> None:
