@@ -33,7 +33,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: compile
-	$(BIN)/python benchmarks/run.py; $(BIN)/python benchmarks/medicines.py
+	$(BIN)/python benchmarks/run.py; $(BIN)/python benchmarks/medicines.py; $(BIN)/python benchmarks/diary.py
 
 score: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python ../shared/tools/score_vignettes.py ../shared/vignettes/dev --show-failures

@@ -198,8 +198,6 @@ def _medicine(diary: Any, args: argparse.Namespace) -> None:
         )
 
 
-
-
 def cmd_context(args: argparse.Namespace) -> None:
     from crampcheck.diary.schemas import ContextIn
 

@@ -10,6 +10,9 @@ transaction, so two processes writing at once wait for each other instead of fai
 from __future__ import annotations
 
 import os
+import random
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +53,26 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode = WAL")
+    _wal(cur)
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
+
+
+def _wal(cur: Any) -> None:
+    """Switch a new file to WAL. The switch needs an exclusive lock, and SQLite fails at once
+    (it does not wait out the busy timeout) when another process opens the same new file."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.05))
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -62,8 +81,17 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def connect(url: str | None = None) -> Engine:
-    """An engine for the diary database, configured for safe concurrent use."""
+def _sqlite_begin_read(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def connect(url: str | None = None, writing: bool = True) -> Engine:
+    """An engine for the diary database, configured for safe concurrent use.
+
+    On SQLite a ``writing`` engine starts every transaction with ``BEGIN IMMEDIATE``; a reading
+    one with a plain ``BEGIN``, which in WAL mode reads one consistent moment without blocking
+    writers.
+    """
     resolved = resolve_url(url)
     if resolved.startswith("sqlite"):
         path = resolved.removeprefix("sqlite:///")
@@ -73,6 +101,6 @@ def connect(url: str | None = None) -> Engine:
             resolved, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin if writing else _sqlite_begin_read)
         return engine
     return create_engine(resolved, pool_pre_ping=True)

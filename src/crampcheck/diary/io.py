@@ -31,6 +31,9 @@ RECORDS: dict[str, type[BaseModel]] = {
 COLUMNS = ["record", *dict.fromkeys(f for model in RECORDS.values() for f in model.model_fields)]
 
 
+FREE_TEXT = frozenset({"helped", "notes", "name"})
+
+
 def to_json(data: DiaryExport) -> str:
     return data.model_dump_json(indent=1) + "\n"
 
@@ -102,6 +105,9 @@ def _typed(model: type[BaseModel], values: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, raw in values.items():
         annotation = str(model.model_fields[name].annotation)
+        if name in FREE_TEXT:
+            out[name] = raw  # kept exactly, spaces included
+            continue
         text = raw.strip()
         if "bool" in annotation and text.lower() in ("true", "false"):
             out[name] = text.lower() == "true"
@@ -154,7 +160,7 @@ def backup(diary: Diary, path: Path) -> Path:
         return path
     copy = Diary(f"sqlite:///{path.resolve()}", owner=diary.owner)
     copy.import_all(diary.export(consistent=True))
-    copy.engine.dispose()
+    copy.close()
     return path
 
 
@@ -168,4 +174,4 @@ def restore(diary: Diary, path: Path) -> dict[str, int]:
     try:
         return diary.import_all(source.export(consistent=True))
     finally:
-        source.engine.dispose()
+        source.close()

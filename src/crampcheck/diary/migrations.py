@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, insert, inspect, select, text
 
 from crampcheck.diary import tables
 
@@ -54,20 +54,26 @@ def applied(engine: Engine) -> list[str]:
     return [name for name, _ in MIGRATIONS if name in done]
 
 
+MIGRATION_LOCK = 7_316_208_451  # PostgreSQL advisory lock key: one migrating process at a time
+
+
 def migrate(engine: Engine) -> list[str]:
-    """Apply the pending migrations; return the names applied now."""
-    tables.metadata.create_all(engine, tables=[tables.migrations_table])
-    done = set(applied(engine))
+    """Apply the pending migrations in one transaction; return the names applied now.
+
+    Several processes may open a new diary at once: on PostgreSQL an advisory lock, on SQLite
+    the write lock taken by BEGIN IMMEDIATE, lets one migrate while the others wait and then
+    find nothing left to do.
+    """
+    if len(applied(engine)) == len(MIGRATIONS):
+        return []
     now: list[str] = []
-    for name, step in MIGRATIONS:
-        if name in done:
-            continue
-        with engine.begin() as conn:
-            # Another process may have applied it meanwhile: the primary key stops a second run.
-            already = conn.execute(
-                select(tables.migrations_table.c.name).where(tables.migrations_table.c.name == name)
-            ).first()
-            if already:
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        tables.metadata.create_all(conn, tables=[tables.migrations_table])
+        done = set(conn.execute(select(tables.migrations_table.c.name)).scalars())
+        for name, step in MIGRATIONS:
+            if name in done:
                 continue
             step(conn)
             conn.execute(
@@ -75,5 +81,5 @@ def migrate(engine: Engine) -> list[str]:
                     name=name, applied_at=datetime.now(UTC).replace(tzinfo=None)
                 )
             )
-        now.append(name)
+            now.append(name)
     return now

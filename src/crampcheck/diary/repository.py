@@ -16,6 +16,7 @@ from sqlalchemy import Connection, CursorResult, Engine, Row, delete, insert, se
 from sqlalchemy.exc import OperationalError
 
 from crampcheck.diary import tables
+from crampcheck.diary.analytics import EpisodeData
 from crampcheck.diary.db import connect
 from crampcheck.diary.migrations import DEFAULT_OWNER, migrate
 from crampcheck.diary.schemas import (
@@ -80,6 +81,11 @@ class Diary:
         self, url: str | None = None, owner: str = DEFAULT_OWNER, engine: Engine | None = None
     ) -> None:
         self.engine = engine or connect(url)
+        self.reader = (
+            connect(self.engine.url.render_as_string(hide_password=False), writing=False)
+            if self.engine.dialect.name == "sqlite"
+            else self.engine
+        )
         self.owner = owner
         self._snapshot: Connection | None = None
         try:
@@ -94,24 +100,34 @@ class Diary:
         if self._snapshot is not None:
             yield self._snapshot
             return
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             yield conn
+
+    def close(self) -> None:
+        """Close the database connections."""
+        self.engine.dispose()
+        self.reader.dispose()
 
     @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
     def _ensure_owner(self) -> None:
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn:
             found = conn.execute(
                 select(tables.owners.c.id).where(tables.owners.c.id == self.owner)
             ).first()
-            if not found:
-                conn.execute(
-                    insert(tables.owners).values(
-                        id=self.owner, name=None, created_at=datetime.now(UTC).replace(tzinfo=None)
-                    )
-                )
+        if found:
+            return
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        new = upsert(tables.owners).values(
+            id=self.owner, name=None, created_at=datetime.now(UTC).replace(tzinfo=None)
+        )
+        with self.engine.begin() as conn:  # another process may add the same owner meanwhile
+            conn.execute(new.on_conflict_do_nothing(index_elements=["id"]))
 
     # --- episodes ---------------------------------------------------------------------------
     def _episode_values(self, item: EpisodeIn) -> dict[str, Any]:
@@ -165,9 +181,27 @@ class Diary:
             found = found[:limit]
         return list(reversed(found))
 
+    def episode_data(self) -> list[EpisodeData]:
+        """All cramps as plain analytics records, oldest first (no per-row validation: the rows
+        were validated when they were written)."""
+        t = tables.episodes
+        columns = [t.c.started_at_utc, t.c.utc_offset_minutes, t.c.site, t.c.side, t.c.minutes]
+        columns += [t.c.severity, t.c.sleep_disturbance]
+        query = select(*columns).where(t.c.owner_id == self.owner).order_by(t.c.started_at_utc)
+        zones: dict[int, timezone] = {}
+        out = []
+        with self._reading() as conn:
+            for utc, offset, site, side, minutes, severity, sleep in conn.execute(query):
+                zone = zones.get(offset) or zones.setdefault(
+                    offset, timezone(timedelta(minutes=offset))
+                )
+                started = utc.replace(tzinfo=UTC).astimezone(zone)
+                out.append(EpisodeData(started, site, side, minutes, severity, sleep))
+        return out
+
     def episode(self, episode_id: int) -> Episode:
         t = tables.episodes
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(
                 select(t).where(t.c.owner_id == self.owner, t.c.id == episode_id)
             ).first()
@@ -331,7 +365,7 @@ class Diary:
         """Everything this owner recorded; ``consistent`` reads it all at one moment."""
         if not consistent:
             return self._export()
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             if self.engine.dialect.name == "postgresql":
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():

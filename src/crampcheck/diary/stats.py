@@ -11,7 +11,6 @@ from typing import Any
 from crampcheck.diary.analytics import (
     Association,
     ContextData,
-    EpisodeData,
     MedicineData,
     MedicineTiming,
     Summary,
@@ -37,20 +36,6 @@ class DiaryStats:
     frequent_or_prolonged: list[str] | None  # the policy rule on the diary (needs the age)
 
 
-def episode_data(diary: Diary, since: date | None = None) -> list[EpisodeData]:
-    return [
-        EpisodeData(
-            started_at=e.started_at,
-            site=e.site,
-            side=e.side,
-            minutes=e.minutes,
-            severity=e.severity,
-            sleep_disturbance=e.sleep_disturbance,
-        )
-        for e in diary.episodes(since=since)
-    ]
-
-
 def diary_stats(
     diary: Diary,
     today: date,
@@ -59,7 +44,7 @@ def diary_stats(
     relevant_condition: str | None = None,
 ) -> DiaryStats:
     """Frequency, duration, severity trend, triggers and medicine timing for one diary."""
-    episodes = episode_data(diary)
+    episodes = diary.episode_data()
     contexts = [
         ContextData(day=c.day, values={k: getattr(c, k) for k in CONTEXT_FIELDS})
         for c in diary.context()
@@ -91,7 +76,7 @@ def frequent_or_prolonged_for(
     conditions = sorted(set(intake.conditions or ()) & CRAMP_RELEVANT_CONDITIONS)
     stretches = intake.lifestyle.stretches_regularly if intake.lifestyle else None
     return diary_frequent_or_prolonged(
-        episode_data(diary),
+        diary.episode_data(),
         today or date.today(),
         intake.person.age,
         stretches,
