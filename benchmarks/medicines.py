@@ -119,7 +119,7 @@ def main() -> int:
     with TABLE.open(newline="", encoding="utf-8") as fh:
         texts = [row["input"] for row in csv.DictReader(fh)]
     index = engine.medicines
-    index.recognise("zyrtec")  # loads the upstream index
+    index.recognise("rosiglitazone")  # loads (or builds) the upstream index before timing
     count = 0
     start = time.perf_counter()
     while time.perf_counter() - start < (1.0 if args.quick else 3.0):
