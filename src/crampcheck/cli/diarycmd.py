@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from crampcheck.cli.term import echo, styler
-from crampcheck.diary.schemas import CONTEXT_AMOUNTS, CONTEXT_FLAGS
+from crampcheck.diary import CONTEXT_AMOUNTS, CONTEXT_FLAGS
 from crampcheck.errors import InputError
 from crampcheck.validation import describe
 

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from crampcheck.diary import CONTEXT_AMOUNTS, CONTEXT_FLAGS  # noqa: F401  (part of this module's API)
+
 Site = Literal["calf", "foot", "toes", "shin", "thigh_back", "thigh_front", "hand", "other"]
 Side = Literal["left", "right", "both", "alternating"]
 Score = Annotated[int, Field(ge=0, le=10)]
@@ -60,16 +62,6 @@ class Episode(EpisodeIn):
     """A recorded cramp."""
 
     id: int
-
-
-CONTEXT_FLAGS = (
-    "hard_exercise",
-    "heat_or_sweating",
-    "cold_night",
-    "tight_bedding",
-    "stretched_before_bed",
-)
-CONTEXT_AMOUNTS = ("alcohol_units", "caffeine_drinks", "fluids_litres")
 
 
 class ContextIn(_In):
