@@ -5,6 +5,7 @@
     CrampcheckError
      ├── KnowledgeError      a knowledge file is malformed or inconsistent (file, record, field)
      └── InputError          an intake (or other user input) is invalid (names every bad field)
+          └── NotFoundError  a record asked for by id does not exist (for this owner)
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class InputError(CrampcheckError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("invalid input:\n  " + "\n  ".join(problems))
+
+
+class NotFoundError(InputError):
+    """A record asked for by id does not exist (for this owner)."""

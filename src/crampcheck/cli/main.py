@@ -98,6 +98,15 @@ def cmd_kb(args: argparse.Namespace) -> None:
     show_kb(args.kind, args.record_id, args.json)
 
 
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from crampcheck.web.app import create_app
+
+    echo(f"crampcheck API on http://{args.host}:{args.port}/api/v1 (Ctrl-C stops it)")
+    uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="warning")
+
+
 def cmd_meds(args: argparse.Namespace) -> None:
     from crampcheck.cli.kbview import show_meds
 
@@ -203,6 +212,19 @@ def build_parser() -> Parser:
     )
     p.add_argument("text", nargs="+", help="medicine names, doses and schedules")
     p.add_argument("--json", action="store_true", help="print the recognised items as JSON")
+
+    p = _command(
+        sub,
+        "serve",
+        cmd_serve,
+        "Serve the JSON API (/api/v1, OpenAPI at /openapi.json) on this computer.",
+        "Assessments, medicine recognition, the knowledge base and the diary over HTTP.\n"
+        "It listens on 127.0.0.1 only unless --host says otherwise.",
+        "  crampcheck serve --port 8000",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--db", metavar="URL", help="the diary database (see crampcheck log --help)")
 
     from crampcheck.cli.diarycmd import add_commands
 

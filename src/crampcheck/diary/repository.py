@@ -30,7 +30,7 @@ from crampcheck.diary.schemas import (
     MedicineIn,
     SavedAssessment,
 )
-from crampcheck.errors import CrampcheckError, InputError
+from crampcheck.errors import CrampcheckError, InputError, NotFoundError
 
 EPISODE_FIELDS = ("site", "side", "minutes", "severity", "sleep_disturbance", "helped", "notes")
 CONTEXT_FIELDS = tuple(f for f in ContextIn.model_fields if f != "day")
@@ -206,7 +206,7 @@ class Diary:
                 select(t).where(t.c.owner_id == self.owner, t.c.id == episode_id)
             ).first()
         if row is None:
-            raise InputError([f"id: no cramp with id {episode_id} in this diary"])
+            raise NotFoundError([f"id: no cramp with id {episode_id} in this diary"])
         return _episode(row)
 
     def update_episode(self, episode_id: int, patch: EpisodePatch) -> Episode:
@@ -227,7 +227,7 @@ class Diary:
                     .values(changes)
                 )
                 if done.rowcount == 0:
-                    raise InputError([f"id: no cramp with id {episode_id} in this diary"])
+                    raise NotFoundError([f"id: no cramp with id {episode_id} in this diary"])
         return self.episode(episode_id)
 
     def delete_episode(self, episode_id: int) -> None:
@@ -235,7 +235,7 @@ class Diary:
         with self.engine.begin() as conn:
             done = conn.execute(delete(t).where(t.c.owner_id == self.owner, t.c.id == episode_id))
         if done.rowcount == 0:
-            raise InputError([f"id: no cramp with id {episode_id} in this diary"])
+            raise NotFoundError([f"id: no cramp with id {episode_id} in this diary"])
 
     # --- daily context ----------------------------------------------------------------------
     def set_context(self, item: ContextIn) -> ContextIn:
@@ -311,7 +311,7 @@ class Diary:
                 .values(stopped_on=stopped_on)
             )
         if done.rowcount == 0:
-            raise InputError([f"id: no medicine with id {medicine_id} in this diary"])
+            raise NotFoundError([f"id: no medicine with id {medicine_id} in this diary"])
         return next(m for m in self.medicines() if m.id == medicine_id)
 
     # --- saved assessments ------------------------------------------------------------------

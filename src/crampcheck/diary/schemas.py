@@ -25,7 +25,9 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+# Dates and times arrive as ISO text from JSON, CSV and HTTP: parsed even in strict models.
+AwareDatetime = Annotated[datetime, Field(strict=False), AfterValidator(_aware)]
+Day = Annotated[date, Field(strict=False)]
 
 
 class _In(BaseModel):
@@ -67,7 +69,7 @@ class Episode(EpisodeIn):
 class ContextIn(_In):
     """What a day was like; it applies to the night that follows."""
 
-    day: date
+    day: Day
     hard_exercise: bool | None = None
     heat_or_sweating: bool | None = None  # hot weather or heavy sweating
     cold_night: bool | None = None
@@ -82,8 +84,8 @@ class MedicineIn(_In):
     """A medicine with the dates it was started and stopped."""
 
     name: Annotated[str, Field(min_length=1, max_length=300)]
-    started_on: date | None = None
-    stopped_on: date | None = None
+    started_on: Day | None = None
+    stopped_on: Day | None = None
 
 
 class Medicine(MedicineIn):

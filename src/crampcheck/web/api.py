@@ -1,0 +1,223 @@
+"""The JSON API under ``/api/v1``: a thin adapter over the engine, the knowledge base and the diary.
+
+The request and response bodies are the library's own pydantic models (``Intake``,
+``Assessment``, ``EpisodeIn``...), so the API, the CLI and the pages share one contract. Bad input
+gets HTTP 422 with the path of every bad field; a missing record 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from crampcheck.cli.main import KB_KINDS
+from crampcheck.diary.repository import Diary
+from crampcheck.diary.schemas import (
+    ContextIn,
+    Episode,
+    EpisodeIn,
+    EpisodePatch,
+    Medicine,
+    MedicineIn,
+)
+from crampcheck.engine.assessment import Assessment
+from crampcheck.engine.core import assess, default_engine
+from crampcheck.engine.intake import Intake
+from crampcheck.knowledge.loader import load_knowledge
+
+router = APIRouter(prefix="/api/v1")
+
+
+class RecogniseIn(BaseModel):
+    """Medicines as a person writes them: one free-text list, or items."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    text: Annotated[str, Field(max_length=5000)] | None = None
+    items: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=300)]], Field(max_length=100)]
+        | None
+    ) = None
+
+
+class RecognisedOut(BaseModel):
+    input: str
+    generic: str | None
+    classes: list[str]
+    grades: dict[str, str]
+    grade: str | None
+    hint: str | None
+
+
+class StatsOut(BaseModel):
+    """``crampcheck stats --json``: see ``crampcheck.diary.stats``."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def diary(request: Request) -> Diary:
+    found: Diary = request.app.state.diary
+    return found
+
+
+DiaryDep = Annotated[Diary, Depends(diary)]
+
+
+@router.post("/assessments", response_model=Assessment, tags=["assessment"])
+def post_assessment(
+    intake: Intake,
+    book: DiaryDep,
+    use_diary: Annotated[bool, Query(description="raise the triage from the diary")] = False,
+    save: Annotated[bool, Query(description="keep the assessment in the diary")] = False,
+) -> Assessment:
+    """Assess an intake (contract version 1); the answer is the contract's assessment."""
+    because = None
+    if use_diary:
+        from crampcheck.diary.stats import frequent_or_prolonged_for
+
+        because = frequent_or_prolonged_for(book, intake)
+    result = assess(intake, diary_because=because)
+    if save:
+        book.save_assessment(
+            intake.model_dump(mode="json", exclude_none=True), result.model_dump(mode="json")
+        )
+    return result
+
+
+@router.post("/medications/recognise", response_model=list[RecognisedOut], tags=["medicines"])
+def recognise(body: RecogniseIn) -> list[RecognisedOut]:
+    """Recognise medicines: generic names, classes and grades, or a hint."""
+    index = default_engine().medicines
+    items = list(body.items or [])
+    if body.text:
+        items.extend(index.split_items(body.text))
+    if not items:
+        raise HTTPException(422, [{"loc": ["body", "text"], "msg": "give text or items"}])
+    out = []
+    for item in items:
+        r = index.recognise(item)
+        out.append(
+            RecognisedOut(
+                input=r.input,
+                generic=r.generic,
+                classes=list(r.classes),
+                grades=r.grades,
+                grade=r.grade,
+                hint=r.hint,
+            )
+        )
+    return out
+
+
+def _records(kind: str) -> dict[str, Any]:
+    from crampcheck.cli.kbview import _records as records
+
+    return records(load_knowledge(), kind)
+
+
+Kind = Literal[
+    "alerts", "factors", "classes", "medicines", "references", "prevention", "safety", "questions"
+]
+
+
+@router.get("/knowledge", tags=["knowledge"])
+def knowledge_index() -> dict[str, int]:
+    """The kinds of knowledge record and how many of each."""
+    return {kind: len(_records(kind)) for kind in KB_KINDS}
+
+
+@router.get("/knowledge/{kind}", tags=["knowledge"])
+def knowledge_list(kind: Kind) -> list[dict[str, Any]]:
+    """Every record of one kind."""
+    return [r.model_dump(mode="json") for r in _records(kind).values()]
+
+
+@router.get("/knowledge/{kind}/{record_id}", tags=["knowledge"])
+def knowledge_record(kind: Kind, record_id: str) -> dict[str, Any]:
+    """One record with the full references it cites."""
+    kb = load_knowledge()
+    record = _records(kind).get(record_id)
+    if record is None:
+        raise HTTPException(404, f"no {kind} record {record_id!r}")
+    data: dict[str, Any] = record.model_dump(mode="json")
+    refs = {r.id: r for r in kb.references}
+    cited = data.get("references") or []
+    if kind == "medicines":
+        classes = {c.id: c for c in kb.medicines.classes}
+        cited = sorted({r for c in record.classes for r in classes[c].references})
+    data["cited"] = [
+        refs[r].model_dump(mode="json") | {"citation": refs[r].citation} for r in cited
+    ]
+    return data
+
+
+@router.get("/diary/episodes", response_model=list[Episode], tags=["diary"])
+def list_episodes(
+    book: DiaryDep,
+    since: date | None = None,
+    until: date | None = None,
+    limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+) -> list[Episode]:
+    """Recorded cramps between two local dates (inclusive), oldest first."""
+    return book.episodes(since=since, until=until, limit=limit)
+
+
+@router.post("/diary/episodes", response_model=Episode, status_code=201, tags=["diary"])
+def add_episode(item: EpisodeIn, book: DiaryDep) -> Episode:
+    """Record a cramp."""
+    return book.add_episode(item)
+
+
+@router.get("/diary/episodes/{episode_id}", response_model=Episode, tags=["diary"])
+def get_episode(episode_id: int, book: DiaryDep) -> Episode:
+    return book.episode(episode_id)
+
+
+@router.patch("/diary/episodes/{episode_id}", response_model=Episode, tags=["diary"])
+def edit_episode(episode_id: int, patch: EpisodePatch, book: DiaryDep) -> Episode:
+    """Change the fields given; the others stay."""
+    return book.update_episode(episode_id, patch)
+
+
+@router.delete("/diary/episodes/{episode_id}", status_code=204, tags=["diary"])
+def delete_episode(episode_id: int, book: DiaryDep) -> Response:
+    book.delete_episode(episode_id)
+    return Response(status_code=204)
+
+
+@router.get("/diary/context", response_model=list[ContextIn], tags=["diary"])
+def list_context(
+    book: DiaryDep, since: date | None = None, until: date | None = None
+) -> list[ContextIn]:
+    return book.context(since=since, until=until)
+
+
+@router.put("/diary/context", response_model=ContextIn, tags=["diary"])
+def put_context(item: ContextIn, book: DiaryDep) -> ContextIn:
+    """Record a day's context; fields left out keep what was recorded."""
+    return book.set_context(item)
+
+
+@router.get("/diary/medicines", response_model=list[Medicine], tags=["diary"])
+def list_medicines(book: DiaryDep) -> list[Medicine]:
+    return book.medicines()
+
+
+@router.post("/diary/medicines", response_model=Medicine, status_code=201, tags=["diary"])
+def add_medicine(item: MedicineIn, book: DiaryDep) -> Medicine:
+    return book.add_medicine(item)
+
+
+@router.get("/diary/stats", tags=["diary"])
+def stats(
+    book: DiaryDep,
+    today: date | None = None,
+    age: Annotated[int | None, Query(ge=1, le=120)] = None,
+) -> dict[str, Any]:
+    """Frequency, duration, severity trend, triggers and medicine timing."""
+    from crampcheck.diary.stats import diary_stats, jsonable
+
+    result: dict[str, Any] = jsonable(diary_stats(book, today or date.today(), age=age))
+    return result

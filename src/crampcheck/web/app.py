@@ -1,0 +1,92 @@
+"""The web application factory: the JSON API, error handling and security headers.
+
+``create_app(db_url)`` builds the app over one diary (SQLite by default). ``crampcheck serve``
+runs it with uvicorn on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from crampcheck.__about__ import __version__
+from crampcheck.errors import CrampcheckError, InputError, NotFoundError
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _problems(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """FastAPI's validation errors with a readable field path (``body.findings.fever``)."""
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ())]
+        out.append({"field": ".".join(loc), "msg": err.get("msg"), "type": err.get("type")})
+    return out
+
+
+def create_app(db_url: str | None = None) -> FastAPI:
+    """The crampcheck web app over the diary at ``db_url`` (see ``crampcheck.diary.db``)."""
+    import warnings
+
+    from crampcheck.diary.repository import Diary
+
+    # FastAPI gives a body parameter an alias in a way pydantic >= 2.12 warns about (known
+    # FastAPI behaviour, harmless: the body is read by its model, not by that alias).
+    warnings.filterwarnings("ignore", message="The 'alias' attribute with value", module="pydantic")
+    from crampcheck.web.api import router
+
+    app = FastAPI(
+        # The interactive docs pages load scripts from a CDN: off (no external resources).
+        # The OpenAPI document itself is at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
+        title="crampcheck",
+        version=__version__,
+        description=(
+            "An evidence-based leg-cramp advisor: assessments (contract version 1), medicine "
+            "recognition, the knowledge base and the cramp diary. Information, not a diagnosis."
+        ),
+    )
+    app.state.diary = Diary(db_url)
+    app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _problems(list(exc.errors()))}, status_code=422)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": exc.problems}, status_code=404)
+
+    @app.exception_handler(InputError)
+    async def bad_input(_: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"detail": exc.problems}, status_code=422)
+
+    @app.exception_handler(CrampcheckError)
+    async def failed(_: Request, exc: CrampcheckError) -> JSONResponse:
+        return JSONResponse({"detail": [str(exc)]}, status_code=503)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
