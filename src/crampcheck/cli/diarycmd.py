@@ -42,11 +42,12 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
             moment = now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
             return moment - timedelta(days=1) if moment > now else moment
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        moment = moment if moment.tzinfo else moment.astimezone()
+    except (ValueError, OverflowError):
         raise InputError(
             [f"--at: {text!r} is not a time; use HH:MM or 2026-11-25T03:10 (zone optional)"]
         ) from None
-    return moment if moment.tzinfo else moment.astimezone()
+    return moment
 
 
 def _date(text: str | None, option: str) -> date | None:
@@ -56,10 +57,15 @@ def _date(text: str | None, option: str) -> date | None:
         return date.today()
     if text == "yesterday":
         return date.today() - timedelta(days=1)
+    from crampcheck.diary.schemas import EARLIEST, LATEST
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError([f"{option}: {text!r} is not a date; use YYYY-MM-DD"]) from None
+    if not EARLIEST <= day <= LATEST:
+        raise InputError([f"{option}: must be between {EARLIEST} and {LATEST}"])
+    return day
 
 
 def _print_json(data: Any) -> None:

@@ -40,6 +40,14 @@ class DiaryError(CrampcheckError):
     """The diary database cannot be used (unreachable, locked beyond the timeout, ...)."""
 
 
+MAX_ID = 2**31 - 1  # INTEGER on PostgreSQL
+
+
+def _check_id(record_id: int, what: str) -> None:
+    if not 1 <= record_id <= MAX_ID:
+        raise NotFoundError([f"id: no {what} with id {record_id} in this diary"])
+
+
 def _new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     if key is None:
@@ -69,8 +77,12 @@ def _episode(row: Row[Any]) -> Episode:
 
 def _utc_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
     """UTC limits wide enough for local dates in any zone (filtered exactly afterwards)."""
-    low = datetime.combine(since, datetime.min.time()) - timedelta(hours=14) if since else None
-    high = datetime.combine(until, datetime.max.time()) + timedelta(hours=14) if until else None
+    margin = timedelta(hours=14)
+    low = high = None
+    if since is not None and since > date.min:
+        low = datetime.combine(since, datetime.min.time()) - margin
+    if until is not None and until < date.max:
+        high = datetime.combine(until, datetime.max.time()) + margin
     return low, high
 
 
@@ -200,6 +212,7 @@ class Diary:
         return out
 
     def episode(self, episode_id: int) -> Episode:
+        _check_id(episode_id, "cramp")
         t = tables.episodes
         with self._reading() as conn:
             row = conn.execute(
@@ -211,6 +224,7 @@ class Diary:
 
     def update_episode(self, episode_id: int, patch: EpisodePatch) -> Episode:
         """Change the fields given in ``patch``; the others stay as they were."""
+        _check_id(episode_id, "cramp")
         changes: dict[str, Any] = {
             k: v for k, v in patch.model_dump(exclude_unset=True).items() if k != "started_at"
         }
@@ -231,6 +245,7 @@ class Diary:
         return self.episode(episode_id)
 
     def delete_episode(self, episode_id: int) -> None:
+        _check_id(episode_id, "cramp")
         t = tables.episodes
         with self.engine.begin() as conn:
             done = conn.execute(delete(t).where(t.c.owner_id == self.owner, t.c.id == episode_id))
@@ -303,6 +318,7 @@ class Diary:
         ]
 
     def stop_medicine(self, medicine_id: int, stopped_on: date) -> Medicine:
+        _check_id(medicine_id, "medicine")
         t = tables.medicines
         with self.engine.begin() as conn:
             done = conn.execute(

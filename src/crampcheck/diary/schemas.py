@@ -19,15 +19,26 @@ Score = Annotated[int, Field(ge=0, le=10)]
 Text = Annotated[str, Field(max_length=2000)]
 
 
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("give a time zone, for example 2026-11-25T03:10:00+00:00")
+    _in_range(value.date())
+    return value
+
+
+def _in_range(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
     return value
 
 
 # Dates and times arrive as ISO text from JSON, CSV and HTTP: parsed even in strict models.
 AwareDatetime = Annotated[datetime, Field(strict=False), AfterValidator(_aware)]
-Day = Annotated[date, Field(strict=False)]
+Day = Annotated[date, Field(strict=False), AfterValidator(_in_range)]
 
 
 class _In(BaseModel):

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from crampcheck.cli.main import KB_KINDS
 from crampcheck.diary.repository import Diary
 from crampcheck.diary.schemas import (
+    EARLIEST,
+    LATEST,
     ContextIn,
     Episode,
     EpisodeIn,
@@ -156,8 +158,8 @@ def knowledge_record(kind: Kind, record_id: str) -> dict[str, Any]:
 @router.get("/diary/episodes", response_model=list[Episode], tags=["diary"])
 def list_episodes(
     book: DiaryDep,
-    since: date | None = None,
-    until: date | None = None,
+    since: Annotated[date | None, Query(ge=EARLIEST, le=LATEST)] = None,
+    until: Annotated[date | None, Query(ge=EARLIEST, le=LATEST)] = None,
     limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> list[Episode]:
     """Recorded cramps between two local dates (inclusive), oldest first."""
@@ -172,6 +174,7 @@ def add_episode(item: EpisodeIn, book: DiaryDep) -> Episode:
 
 @router.get("/diary/episodes/{episode_id}", response_model=Episode, tags=["diary"])
 def get_episode(episode_id: int, book: DiaryDep) -> Episode:
+    """One recorded cramp."""
     return book.episode(episode_id)
 
 
@@ -213,7 +216,7 @@ def add_medicine(item: MedicineIn, book: DiaryDep) -> Medicine:
 @router.get("/diary/stats", tags=["diary"])
 def stats(
     book: DiaryDep,
-    today: date | None = None,
+    today: Annotated[date | None, Query(ge=EARLIEST, le=LATEST)] = None,
     age: Annotated[int | None, Query(ge=1, le=120)] = None,
 ) -> dict[str, Any]:
     """Frequency, duration, severity trend, triggers and medicine timing."""
