@@ -107,19 +107,7 @@ def show_meds(text: str, as_json: bool) -> None:
         fail(["TEXT: give at least one medicine name"])
     results = [engine.medicines.recognise(item) for item in items]
     if as_json:
-        dump(
-            [
-                {
-                    "input": r.input,
-                    "generic": r.generic,
-                    "classes": list(r.classes),
-                    "grades": r.grades,
-                    "grade": r.grade,
-                    "hint": r.hint,
-                }
-                for r in results
-            ]
-        )
+        dump([r.summary() for r in results])
         return
     style = styler()
     for r in results:

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from crampcheck.knowledge.models import KnowledgeBase
 
@@ -72,6 +72,17 @@ class Recognised:
     started_weeks_ago: int | None
     changed_weeks_ago: int | None
     hint: str | None
+
+    def summary(self) -> dict[str, Any]:
+        """What ``crampcheck meds --json`` and the API show for one item."""
+        return {
+            "input": self.input,
+            "generic": self.generic,
+            "classes": list(self.classes),
+            "grades": self.grades,
+            "grade": self.grade,
+            "hint": self.hint,
+        }
 
 
 class MedicineIndex:

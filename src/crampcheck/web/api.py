@@ -97,20 +97,7 @@ def recognise(body: RecogniseIn) -> list[RecognisedOut]:
         items.extend(index.split_items(body.text))
     if not items:
         raise HTTPException(422, [{"loc": ["body", "text"], "msg": "give text or items"}])
-    out = []
-    for item in items:
-        r = index.recognise(item)
-        out.append(
-            RecognisedOut(
-                input=r.input,
-                generic=r.generic,
-                classes=list(r.classes),
-                grades=r.grades,
-                grade=r.grade,
-                hint=r.hint,
-            )
-        )
-    return out
+    return [RecognisedOut(**index.recognise(item).summary()) for item in items]
 
 
 def _records(kind: str) -> dict[str, Any]:
