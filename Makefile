@@ -21,8 +21,8 @@ run: compile
 	$(BIN)/crampcheck check
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts hatch_build.py
+	$(BIN)/ruff format --check src tests benchmarks scripts hatch_build.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/crampcheck
