@@ -11,6 +11,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from crampcheck.cli.main import KB_KINDS
@@ -68,13 +69,22 @@ DiaryDep = Annotated[Diary, Depends(diary)]
 
 
 @router.post("/assessments", response_model=Assessment, tags=["assessment"])
-def post_assessment(
+async def post_assessment(
     intake: Intake,
     book: DiaryDep,
     use_diary: Annotated[bool, Query(description="raise the triage from the diary")] = False,
     save: Annotated[bool, Query(description="keep the assessment in the diary")] = False,
-) -> Assessment:
+) -> Response:
     """Assess an intake (contract version 1); the answer is the contract's assessment."""
+    if use_diary or save:
+        # the diary is a database: keep its work off the event loop
+        return await run_in_threadpool(_assess_with_diary, intake, book, use_diary, save)
+    # The engine is pure and takes well under a millisecond: run it on the event loop. The
+    # result is an Assessment built by the engine; it is serialised once, by its own model.
+    return Response(assess(intake).model_dump_json(), media_type="application/json")
+
+
+def _assess_with_diary(intake: Intake, book: Diary, use_diary: bool, save: bool) -> Response:
     because = None
     if use_diary:
         from crampcheck.diary.stats import frequent_or_prolonged_for
@@ -85,7 +95,7 @@ def post_assessment(
         book.save_assessment(
             intake.model_dump(mode="json", exclude_none=True), result.model_dump(mode="json")
         )
-    return result
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.post("/medications/recognise", response_model=list[RecognisedOut], tags=["medicines"])

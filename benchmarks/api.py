@@ -1,0 +1,138 @@
+"""API throughput: POST /api/v1/assessments against a hello-world endpoint served the same way.
+
+    python benchmarks/api.py [--seconds 5] [--connections 8]
+
+Target (issue 5): the assessment endpoint sustains at least 60% of the throughput of a
+hello-world FastAPI endpoint, both served by one uvicorn process on 127.0.0.1 and loaded with
+wrk (Debian package ``wrk``) in the same run. Runs are bounded in time; only 127.0.0.1 is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VIGNETTE = ROOT / "tests" / "vignettes" / "dev" / "dev-030.json"
+
+HELLO_APP = """
+from fastapi import FastAPI
+app = FastAPI()
+
+@app.get("/hello")
+def hello() -> dict[str, str]:
+    return {"hello": "world"}
+"""
+CRAMPCHECK_APP = """
+import os
+from crampcheck.web.app import create_app
+app = create_app(os.environ["BENCH_DB"])
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(
+    module_dir: Path, module: str, env: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"{module}:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=module_dir,
+        env={**env, "PYTHONPATH": str(module_dir)},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return proc, port
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"{module} did not start")
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> float:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+    if "Non-2xx" in out:
+        raise SystemExit(f"errors from {url}:\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not match:
+        raise SystemExit(out)
+    return float(match.group(1))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--connections", type=int, default=8)
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is needed: sudo apt-get install wrk", file=sys.stderr)
+        return 2
+    intake = json.loads(VIGNETTE.read_text())["intake"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "hello_app.py").write_text(HELLO_APP)
+        (folder / "crampcheck_app.py").write_text(CRAMPCHECK_APP)
+        body = json.dumps(intake).replace("\\", "\\\\").replace('"', '\\"')
+        script = folder / "post.lua"
+        script.write_text(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.body = "{body}"\n'
+        )
+        env = {**os.environ, "BENCH_DB": f"sqlite:///{folder / 'bench.sqlite3'}"}
+        results = {}
+        for name, module, path, lua in (
+            ("hello", "hello_app", "/hello", None),
+            ("assessments", "crampcheck_app", "/api/v1/assessments", script),
+        ):
+            proc, port = serve(folder, module, env)
+            try:
+                url = f"http://127.0.0.1:{port}{path}"
+                wrk(url, 1, args.connections, lua)  # warm up
+                results[name] = wrk(url, args.seconds, args.connections, lua)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+    share = results["assessments"] / results["hello"]
+    print(f"hello world GET:             {results['hello']:8,.0f} requests/s")
+    print(f"POST /api/v1/assessments:    {results['assessments']:8,.0f} requests/s")
+    print(f"share: {share:.0%} (target >= 60%) {'OK' if share >= 0.6 else 'MISSED'}")
+    return 0 if share >= 0.6 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
