@@ -6,32 +6,14 @@ import json
 import textwrap
 from typing import Any
 
-from crampcheck.cli.main import KB_KINDS, fail
+from crampcheck.cli.main import fail
 from crampcheck.cli.term import echo, styler
+from crampcheck.knowledge.browse import KINDS, cited, record_json, records
 from crampcheck.knowledge.loader import load_knowledge
-from crampcheck.knowledge.models import KnowledgeBase
 
 
 def dump(data: Any) -> None:
     echo(json.dumps(data, indent=1, ensure_ascii=False))
-
-
-def _records(kb: KnowledgeBase, kind: str) -> dict[str, Any]:
-    if kind == "alerts":
-        return {a.id: a for a in kb.alerts}
-    if kind == "factors":
-        return {f.id: f for f in kb.factors}
-    if kind == "classes":
-        return {c.id: c for c in kb.medicines.classes}
-    if kind == "medicines":
-        return {d.generic: d for d in kb.medicines.drugs}
-    if kind == "references":
-        return {r.id: r for r in kb.references}
-    if kind == "prevention":
-        return {p.id: p for p in kb.advice.prevention}
-    if kind == "safety":
-        return {n.id: n for n in kb.advice.safety_notes}
-    return {q.field: q for q in kb.questions}
 
 
 def _summary(record: Any) -> str:
@@ -48,54 +30,45 @@ def _summary(record: Any) -> str:
 def show_kb(kind: str | None, record_id: str | None, as_json: bool) -> None:
     kb = load_knowledge()
     if kind is None:
-        counts = {k: len(_records(kb, k)) for k in KB_KINDS}
+        counts = {k: len(records(kb, k)) for k in KINDS}
         if as_json:
             dump(counts)
         else:
             for k, n in counts.items():
                 echo(f"{k:<12} {n:>4} records   crampcheck kb {k}")
         return
-    records = _records(kb, kind)
+    found = records(kb, kind)
     if record_id is None:
         if as_json:
-            dump([r.model_dump(mode="json") for r in records.values()])
+            dump([r.model_dump(mode="json") for r in found.values()])
         else:
-            for rid, record in records.items():
+            for rid, record in found.items():
                 echo(f"{rid:<34} {textwrap.shorten(_summary(record), 62)}")
         return
-    record = records.get(record_id)
+    record = found.get(record_id)
     if record is None:
-        close = [r for r in records if record_id.lower() in r.lower()][:5]
+        close = [r for r in found if record_id.lower() in r.lower()][:5]
         fail(
             [
                 f"ID: no {kind} record {record_id!r}"
                 + (f"; did you mean {', '.join(close)}?" if close else "")
             ]
         )
-    data = record.model_dump(mode="json")
-    refs = {r.id: r for r in kb.references}
-    cited = data.get("references") or []
-    if kind == "medicines":
-        classes = {c.id: c for c in kb.medicines.classes}
-        cited = sorted({r for c in record.classes for r in classes[c].references})
     if as_json:
-        data["cited"] = [
-            refs[r].model_dump(mode="json") | {"citation": refs[r].citation} for r in cited
-        ]
-        dump(data)
+        dump(record_json(kb, kind, record))
         return
     style = styler()
-    for key, value in data.items():
+    for key, value in record.model_dump(mode="json").items():
         if key == "references":
             continue
         echo(f"{style(key, 'bold')}: {value}")
     if kind == "references":
         echo(f"{style('citation', 'bold')}: {record.citation}")
-    if cited:
+    references = cited(kb, kind, record)
+    if references:
         echo(style("references:", "bold"))
-        for r in cited:
-            ref = refs[r]
-            echo(f"  [{r}] {ref.citation}" + (f" {ref.url}" if ref.url else ""))
+        for ref in references:
+            echo(f"  [{ref.id}] {ref.citation}" + (f" {ref.url}" if ref.url else ""))
 
 
 def show_meds(text: str, as_json: bool) -> None:

@@ -21,16 +21,7 @@ from crampcheck.errors import CrampcheckError, InputError
 # crampcheck uses no pydantic plugins; not scanning for them saves start-up time.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-KB_KINDS = (
-    "alerts",
-    "factors",
-    "classes",
-    "medicines",
-    "references",
-    "prevention",
-    "safety",
-    "questions",
-)
+from crampcheck.knowledge.browse import KINDS as KB_KINDS
 
 
 def fail(problems: list[str], title: str = "invalid input") -> NoReturn:

@@ -40,8 +40,6 @@ CRAMP_RELEVANT_CONDITIONS = frozenset(
     }
 )
 
-RECENT_WEEKS = 12
-
 
 def _fmt(value: float | int | str | bool) -> str:
     if isinstance(value, bool):
@@ -177,10 +175,6 @@ class Facts:
         """``findings.<name>=true`` when the finding is true, else ``None`` (false or unknown)."""
         return self.true_findings.get(name)
 
-    def finding_false(self, name: str) -> bool:
-        """True only when the finding is explicitly false."""
-        return getattr(self.findings, name) is False
-
     def habit(self, name: str) -> str | None:
         return self.true_habits.get(name)
 
@@ -204,10 +198,6 @@ class Facts:
         cramps = self.intake.cramps
         value = getattr(cramps, name) if cramps is not None else None
         return float(value) if value is not None else None
-
-    def cramps_fact(self, name: str) -> str:
-        value = self.cramps_value(name)
-        return f"cramps.{name}={_fmt(value) if value is not None else 'unknown'}"
 
     @property
     def side(self) -> str | None:

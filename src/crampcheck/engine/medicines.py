@@ -91,7 +91,6 @@ class MedicineIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         book = kb.medicines
         self.grades: dict[str, str] = {c.id: c.grade for c in book.classes if c.grade is not None}
-        self.class_order = {c.id: i for i, c in enumerate(book.classes)}
         drug_classes = {d.generic: tuple(d.classes) for d in book.drugs}
         self.names: dict[str, Entry] = {}
         self.display: dict[str, str] = {}  # normalised name -> how to show it in a hint

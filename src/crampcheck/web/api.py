@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from crampcheck.cli.main import KB_KINDS
 from crampcheck.diary.repository import Diary
 from crampcheck.diary.schemas import (
     EARLIEST,
@@ -29,6 +28,7 @@ from crampcheck.diary.schemas import (
 from crampcheck.engine.assessment import Assessment
 from crampcheck.engine.core import assess, default_engine
 from crampcheck.engine.intake import Intake
+from crampcheck.knowledge.browse import KINDS, record_json, records
 from crampcheck.knowledge.loader import load_knowledge
 
 router = APIRouter(prefix="/api/v1")
@@ -110,12 +110,6 @@ def recognise(body: RecogniseIn) -> list[RecognisedOut]:
     return [RecognisedOut(**index.recognise(item).summary()) for item in items]
 
 
-def _records(kind: str) -> dict[str, Any]:
-    from crampcheck.cli.kbview import _records as records
-
-    return records(load_knowledge(), kind)
-
-
 Kind = Literal[
     "alerts", "factors", "classes", "medicines", "references", "prevention", "safety", "questions"
 ]
@@ -124,32 +118,24 @@ Kind = Literal[
 @router.get("/knowledge", tags=["knowledge"])
 def knowledge_index() -> dict[str, int]:
     """The kinds of knowledge record and how many of each."""
-    return {kind: len(_records(kind)) for kind in KB_KINDS}
+    kb = load_knowledge()
+    return {kind: len(records(kb, kind)) for kind in KINDS}
 
 
 @router.get("/knowledge/{kind}", tags=["knowledge"])
 def knowledge_list(kind: Kind) -> list[dict[str, Any]]:
     """Every record of one kind."""
-    return [r.model_dump(mode="json") for r in _records(kind).values()]
+    return [r.model_dump(mode="json") for r in records(load_knowledge(), kind).values()]
 
 
 @router.get("/knowledge/{kind}/{record_id}", tags=["knowledge"])
 def knowledge_record(kind: Kind, record_id: str) -> dict[str, Any]:
     """One record with the full references it cites."""
     kb = load_knowledge()
-    record = _records(kind).get(record_id)
+    record = records(kb, kind).get(record_id)
     if record is None:
         raise HTTPException(404, f"no {kind} record {record_id!r}")
-    data: dict[str, Any] = record.model_dump(mode="json")
-    refs = {r.id: r for r in kb.references}
-    cited = data.get("references") or []
-    if kind == "medicines":
-        classes = {c.id: c for c in kb.medicines.classes}
-        cited = sorted({r for c in record.classes for r in classes[c].references})
-    data["cited"] = [
-        refs[r].model_dump(mode="json") | {"citation": refs[r].citation} for r in cited
-    ]
-    return data
+    return record_json(kb, kind, record)
 
 
 @router.get("/diary/episodes", response_model=list[Episode], tags=["diary"])
