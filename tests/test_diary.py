@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -12,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from crampcheck.cli.main import main
 from crampcheck.diary import io as diary_io
 from crampcheck.diary import tables
 from crampcheck.diary.migrations import MIGRATIONS, applied, migrate
@@ -154,22 +151,15 @@ def test_bad_csv_is_refused_whole(tmp_path: Path) -> None:
 
 @pytest.fixture
 def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
 ) -> Callable[..., tuple[int, str, str]]:
+    """The ``run`` fixture on a diary of this test's own."""
     db = tmp_path / "cli.sqlite3"
 
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            main([*args, "--db", str(db)])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
+    def on_diary(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        return run([*args, "--db", str(db)], stdin)
 
-    return run
+    return on_diary
 
 
 def test_cli_log_list_edit_delete(cli: Callable[..., tuple[int, str, str]]) -> None:
