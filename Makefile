@@ -1,10 +1,10 @@
-# One task runner. `make run` starts the interactive check; `make test` runs every check CI runs.
+# One task runner. `make run` starts the web app; `make test` runs every check CI runs.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench score clean compile
+.PHONY: run check test lint typecheck pytest bench score clean compile messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crampcheck needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -18,7 +18,13 @@ compile: $(STAMP)
 	@$(BIN)/python -m compileall -q src
 
 run: compile
+	$(BIN)/crampcheck serve
+
+check: compile
 	$(BIN)/crampcheck check
+
+messages: $(STAMP)
+	$(BIN)/python scripts/extract_messages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts hatch_build.py

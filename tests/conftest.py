@@ -13,6 +13,14 @@ import pytest
 
 from crampcheck.knowledge.loader import build
 from crampcheck.knowledge.models import KnowledgeBase
+from tests.browser import (  # noqa: F401  (the browser fixtures, see tests/browser.py)
+    browser,
+    chromium_path,
+    desktop_page,
+    live_server,
+    page,
+    phone_page,
+)
 from tests.pgserver import pg_server  # noqa: F401  (session fixture: a throwaway PostgreSQL)
 
 TESTS = Path(__file__).parent

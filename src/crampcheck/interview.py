@@ -22,6 +22,69 @@ UNKNOWN = object()  # the answer "don't know"
 PROBED_KINDS = ("bool", "choice", "multi")
 
 
+DONT_KNOW = {"", "?", "dk", "don't know", "dont know", "unknown", "skip", "not sure"}
+YES = {"y", "yes", "true"}
+NO = {"n", "no", "false"}
+
+
+class BadAnswerError(ValueError):
+    """An answer that does not fit the question; the message says what is allowed."""
+
+
+def _pick(token: str, choices: list[str]) -> str:
+    token = token.strip().lower().replace(" ", "_").replace("-", "_")
+    if token.isdigit() and 1 <= int(token) <= len(choices):
+        return choices[int(token) - 1]
+    if token in choices:
+        return token
+    matches = [c for c in choices if c.startswith(token)]
+    if len(matches) == 1:
+        return matches[0]
+    raise BadAnswerError(
+        f"choose a number from 1 to {len(choices)} or one of: {', '.join(choices)}"
+    )
+
+
+def parse_answer(q: Question, raw: str, choices: list[str]) -> Any:
+    """The typed value of an answer, ``UNKNOWN`` for "don't know"; raises ``BadAnswerError``."""
+    text = raw.strip()
+    if text.lower() in DONT_KNOW:
+        return UNKNOWN
+    if q.kind == "bool":
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            return False
+        raise BadAnswerError("answer y (yes), n (no) or ? (don't know)")
+    if q.kind in ("int", "number"):
+        if text.lower() in NO | {"none", "not"}:
+            return UNKNOWN  # "not pregnant", "no results": the field stays absent
+        try:
+            value: float | int = int(text) if q.kind == "int" else float(text)
+        except ValueError:
+            raise BadAnswerError(
+                "type a whole number" if q.kind == "int" else "type a number"
+            ) from None
+        if (q.minimum is not None and value < q.minimum) or (
+            q.maximum is not None and value > q.maximum
+        ):
+            low = "" if q.minimum is None else f"{q.minimum:g}"
+            high = "" if q.maximum is None else f"{q.maximum:g}"
+            raise BadAnswerError(f"type a number from {low or 'any'} to {high or 'any'}")
+        return value
+    if q.kind == "choice":
+        return _pick(text, choices)
+    if q.kind in ("multi", "conditions"):
+        if text.lower() in ("none", "no", "n", "0"):
+            return []
+        return list(
+            dict.fromkeys(_pick(t, choices) for t in text.replace(";", ",").split(",") if t.strip())
+        )
+    if text.lower() in ("none", "no", "n"):
+        return []
+    return default_engine().medicines.split_items(text)
+
+
 def set_path(target: dict[str, Any], path: str, value: Any) -> None:
     """Set ``a.b.c`` in a nested dict, creating the levels on the way."""
     *parents, last = path.split(".")

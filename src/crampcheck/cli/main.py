@@ -94,7 +94,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     from crampcheck.web.app import create_app
 
-    echo(f"crampcheck API on http://{args.host}:{args.port}/api/v1 (Ctrl-C stops it)")
+    echo(f"crampcheck on http://{args.host}:{args.port}/ (the API under /api/v1; Ctrl-C stops it)")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        echo(f"Listening on {args.host}: other computers on the network can reach it.")
     uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="warning")
 
 
@@ -208,8 +210,9 @@ def build_parser() -> Parser:
         sub,
         "serve",
         cmd_serve,
-        "Serve the JSON API (/api/v1, OpenAPI at /openapi.json) on this computer.",
-        "Assessments, medicine recognition, the knowledge base and the diary over HTTP.\n"
+        "Serve the web app and the JSON API on this computer.",
+        "The pages (cramp now, the check, your result, the diary, the knowledge base) at /,\n"
+        "and the JSON API at /api/v1 (OpenAPI at /openapi.json), over one diary.\n"
         "It listens on 127.0.0.1 only unless --host says otherwise.",
         "  crampcheck serve --port 8000",
     )

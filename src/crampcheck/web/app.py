@@ -1,7 +1,8 @@
-"""The web application factory: the JSON API, error handling and security headers.
+"""The web application factory: the pages, the JSON API, error handling and security headers.
 
 ``create_app(db_url)`` builds the app over one diary (SQLite by default). ``crampcheck serve``
-runs it with uvicorn on 127.0.0.1 unless told otherwise.
+runs it with uvicorn on 127.0.0.1 unless told otherwise. Errors under ``/api/`` are JSON; on
+the pages they are a page that says what was wrong.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crampcheck.__about__ import __version__
 from crampcheck.errors import CrampcheckError, InputError, NotFoundError
@@ -69,7 +72,9 @@ def create_app(db_url: str | None = None) -> FastAPI:
     # FastAPI gives a body parameter an alias in a way pydantic >= 2.12 warns about (known
     # FastAPI behaviour, harmless: the body is read by its model, not by that alias).
     warnings.filterwarnings("ignore", message="The 'alias' attribute with value", module="pydantic")
+    from crampcheck.web import pages
     from crampcheck.web.api import router
+    from crampcheck.web.csrf import CsrfError, CsrfMiddleware
 
     app = FastAPI(
         # The interactive docs pages load scripts from a CDN: off (no external resources).
@@ -85,22 +90,45 @@ def create_app(db_url: str | None = None) -> FastAPI:
     )
     app.state.diary = Diary(db_url)
     app.include_router(router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
+
+    def answer(request: Request, status: int, problems: list[Any]) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": problems}, status_code=status)
+        return pages.page_error(request, status, [str(p) for p in problems])
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _problems(list(exc.errors()))}, status_code=422)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = _problems(list(exc.errors()))
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return answer(request, 422, [f"{p['field']}: {p['msg']}" for p in problems])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        return answer(request, exc.status_code, [str(exc.detail)])
 
     @app.exception_handler(NotFoundError)
-    async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse({"detail": exc.problems}, status_code=404)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return answer(request, 404, exc.problems)
 
     @app.exception_handler(InputError)
-    async def bad_input(_: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"detail": exc.problems}, status_code=422)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        return answer(request, 422, exc.problems)
+
+    @app.exception_handler(CsrfError)
+    async def forged(request: Request, _: CsrfError) -> Response:
+        return answer(request, 403, [pages.CSRF_EXPIRED])
 
     @app.exception_handler(CrampcheckError)
-    async def failed(_: Request, exc: CrampcheckError) -> JSONResponse:
-        return JSONResponse({"detail": [str(exc)]}, status_code=503)
+    async def failed(request: Request, exc: CrampcheckError) -> Response:
+        return answer(request, 503, [str(exc)])
 
+    app.add_middleware(CsrfMiddleware)
     app.add_middleware(SecurityHeaders)
     return app
