@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "src" / "crampcheck" / "web" / "templates"
 
 
 @pytest.mark.slow
@@ -61,3 +62,18 @@ def test_wheel_installs_and_assesses(tmp_path: Path) -> None:
     # the packaged data is in the wheel: the knowledge base lists its records
     kb = subprocess.run([str(exe), "kb"], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert "references" in kb.stdout
+    # the pages' templates, stylesheet, script and catalogues are in the wheel
+    page = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from crampcheck.web import pages\n"
+            "names = [t for t in pages.ENV.list_templates() if t.endswith('.html')]\n"
+            "files = ['static/style.css', 'static/app.js', 'locale/messages.pot']\n"
+            "print(len(names), all((pages.HERE / f).is_file() for f in files))\n",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert page.stdout.split() == [str(len(list(TEMPLATES.glob("*.html")))), "True"], page.stderr
