@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -41,6 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
+
+from tests.debian import apt_get, tail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -115,8 +116,7 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _tail(text: str, lines: int = 30) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
+_tail = tail
 
 
 def _uncaptured_announcer(config: pytest.Config) -> Announce:
@@ -146,26 +146,7 @@ def _missing() -> list[str]:
 
 
 def _apt_get(args: list[str], timeout: int, announce: Announce) -> None:
-    command = ["apt-get", "-o", "DPkg::Lock::Timeout=300", *args]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        result = subprocess.run(
-            command,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BrowserUnavailable(f"`{' '.join(command)}` took over {timeout} s") from exc
-    if result.returncode != 0:
-        raise BrowserUnavailable(
-            f"`{' '.join(command)}` failed (exit {result.returncode}):\n"
-            + _tail(result.stdout + result.stderr)
-        )
-    announce(_tail(result.stdout + result.stderr, 5))
+    announce(_tail(apt_get(args, timeout, BrowserUnavailable), 5))
 
 
 def ensure_chromium(announce: Announce = _stderr) -> Path:

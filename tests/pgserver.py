@@ -36,6 +36,8 @@ from typing import Any
 
 import pytest
 
+from tests.debian import apt_get, tail
+
 PG_ROOT = Path("/usr/lib/postgresql")
 REQUIRED_BINARIES = ("initdb", "pg_ctl", "postgres")
 TEST_DATABASE = "crampcheck_test"
@@ -85,8 +87,7 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def _tail(text: str, lines: int = 30) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
+_tail = tail
 
 
 # ---------------------------------------------------------------------------- binaries
@@ -111,25 +112,7 @@ def find_postgres_binaries() -> Path | None:
 
 
 def _apt_get(args: list[str], timeout: int) -> None:
-    command = ["apt-get", "-o", "DPkg::Lock::Timeout=300", *args]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        result = subprocess.run(
-            command,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise PostgresUnavailable(f"`{' '.join(command)}` took over {timeout} s") from exc
-    if result.returncode != 0:
-        raise PostgresUnavailable(
-            f"`{' '.join(command)}` failed (exit {result.returncode}):\n"
-            + _tail(result.stdout + result.stderr)
-        )
+    apt_get(args, timeout, PostgresUnavailable)
 
 
 def ensure_postgres_binaries(announce: Announce = _stderr) -> Path:
