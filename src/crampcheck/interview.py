@@ -208,8 +208,24 @@ class Interview:
         return None
 
     def remaining(self) -> int:
-        """An estimate for the progress display: unasked questions that apply now."""
-        return sum(1 for q in self.questions if q.field not in self.asked and self.applies(q))
+        """An estimate for the progress display: the unasked questions that apply and matter now.
+
+        A yes/no or choice question counts only if an answer to it would change the result on
+        its own (the pair probe of ``matters`` is left out: it costs too much for a progress
+        bar); the blood-test questions count as one (the gate) until the gate is answered.
+        """
+        count = 0
+        labs_gate = False
+        for q in self.questions:
+            if q.field in self.asked or not self.applies(q):
+                continue
+            if q.group == "labs" and self.has_labs is None:
+                labs_gate = True
+                continue
+            probed = q.kind in PROBED_KINDS and q.group != "about"
+            if not probed or "age" not in self.answers["person"] or self._changes(self.answers, q):
+                count += 1
+        return count + labs_gate
 
     def medicines_to_date(self) -> list[tuple[int, str]]:
         """(index, name) of listed medicines with a cramp-linked class and no start date yet.

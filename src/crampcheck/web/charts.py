@@ -13,12 +13,12 @@ from datetime import date, timedelta
 
 from crampcheck.diary.analytics import EpisodeData, night_of
 
-WIDTH = 640
-HEIGHT = 220
-LEFT = 40  # room for the axis labels
+WIDTH = 420
+HEIGHT = 200
+LEFT = 30  # room for the axis labels
 BOTTOM = 36
 TOP = 12
-RIGHT = 8
+RIGHT = 18
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _nice_max(value: float) -> int:
 
 
 def _x_labels(weeks: list[Week], step: float) -> tuple[tuple[float, str], ...]:
-    every = max(1, len(weeks) // 6)
+    every = max(1, len(weeks) // 5)
     return tuple(
         (LEFT + step * (i + 0.5), f"{w.monday:%d %b}")
         for i, w in enumerate(weeks)

@@ -392,7 +392,7 @@ def _diary_page(
         "diary.html",
         status=status,
         title=gettext("Cramp diary"),
-        recent=recent if show_all else recent[:30],
+        recent=recent if show_all else recent[:12],
         total=len(episodes),
         show_all=show_all,
         stats=stats,
