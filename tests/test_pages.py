@@ -99,6 +99,7 @@ AGE_45_MALE = {
 def test_every_page_renders_with_headers_and_is_small(client: TestClient) -> None:
     css = len(client.get("/static/style.css").content)
     js = len(client.get("/static/app.js").content)
+    assert "immutable" in client.get("/static/style.css").headers["cache-control"]
     for path in PAGES:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -54,6 +54,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class VersionedStatic(StaticFiles):
+    """The stylesheet and script, cached by the browser for a year: the pages link them with
+    ``?v=<version>``, so a new release is fetched at once."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["cache-control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def _problems(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """FastAPI's validation errors with a readable field path (``body.findings.fever``)."""
     out = []
@@ -91,7 +101,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.state.diary = Diary(db_url)
     app.include_router(router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
+    app.mount("/static", VersionedStatic(directory=pages.HERE / "static"), name="static")
 
     def answer(request: Request, status: int, problems: list[Any]) -> Response:
         if request.url.path.startswith("/api/"):
