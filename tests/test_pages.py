@@ -46,6 +46,19 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def diary_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    """A client over a SQLite diary, then over a real PostgreSQL server (tests/pgserver.py)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'diary.sqlite3'}"
+    else:
+        name = "p_" + request.node.name.split("[")[0].lower().replace("test_", "")[:40]
+        url = request.getfixturevalue("pg_server").fresh_database(name)
+    with TestClient(create_app(url)) as c:
+        c.get("/")
+        yield c
+
+
 def hidden(page: str, name: str) -> str:
     found = re.search(rf'name="{name}" value="([^"]*)"', page)
     assert found, f"no hidden field {name}"
@@ -169,28 +182,28 @@ def test_check_ends_in_an_urgent_clot_alert(client: TestClient, kb: KnowledgeBas
     assert "stretch" not in re.sub(r"do not stretch", "", relief.lower())
 
 
-def test_check_ends_in_self_care(client: TestClient, kb: KnowledgeBase) -> None:
+def test_check_ends_in_self_care(diary_client: TestClient, kb: KnowledgeBase) -> None:
     answers = {
         "person.age": {"text": "30", "action": "answer"},
         "person.sex": {"answer": "female"},
         "medications": {"action": "none"},
     }
-    page, _ = run_check(client, kb, answers)
+    page, _ = run_check(diary_client, kb, answers)
     assert 'class="triage triage-self_care"' in page
     assert 'id="calcium-title"' in page
     assert 'id="plan-title"' in page
     assert 'href="/now"' in page[page.index('id="relief-title"') :]
     # the result can be kept in the diary
-    saved = client.post(
+    saved = diary_client.post(
         "/check/save",
-        data={"answers": hidden(page, "answers"), "csrf_token": token(client)},
+        data={"answers": hidden(page, "answers"), "csrf_token": token(diary_client)},
         follow_redirects=False,
     )
     assert saved.status_code == 303
-    shown = client.get(saved.headers["location"])
+    shown = diary_client.get(saved.headers["location"])
     assert 'class="triage triage-self_care"' in shown.text
     assert "Saved on" in shown.text
-    assert "Saved results" in client.get("/diary").text
+    assert "Saved results" in diary_client.get("/diary").text
 
 
 def test_medicines_ask_when_they_started(client: TestClient, kb: KnowledgeBase) -> None:
@@ -295,37 +308,39 @@ def test_csrf_cookie_is_strict_and_http_only(tmp_path: Path) -> None:
         assert "set-cookie" not in c.get("/api/v1/knowledge").headers
 
 
-def test_one_tap_log_then_edit_and_delete(client: TestClient) -> None:
-    csrf = token(client)
-    response = client.post(
+def test_one_tap_log_then_edit_and_delete(diary_client: TestClient) -> None:
+    csrf = token(diary_client)
+    response = diary_client.post(
         "/diary/log", data={"csrf_token": csrf, "tz": "60"}, follow_redirects=False
     )
     assert response.status_code == 303
-    [episode] = client.get("/api/v1/diary/episodes").json()
+    [episode] = diary_client.get("/api/v1/diary/episodes").json()
     assert episode["site"] == "calf"
     assert episode["started_at"].endswith("+01:00")
-    page = client.get(response.headers["location"]).text
+    page = diary_client.get(response.headers["location"]).text
     assert "Cramp logged" in page
     assert f"/diary/episodes/{episode['id']}" in page
     assert "Week of" in page
     assert "<rect" in page
-    edit = client.post(
+    edit = diary_client.post(
         f"/diary/episodes/{episode['id']}",
         data={"csrf_token": csrf, "action": "save", "severity": "7", "site": "foot"},
         follow_redirects=False,
     )
     assert edit.status_code == 303
-    changed = client.get(f"/api/v1/diary/episodes/{episode['id']}").json()
+    changed = diary_client.get(f"/api/v1/diary/episodes/{episode['id']}").json()
     assert changed["severity"] == 7
     assert changed["site"] == "foot"
     assert changed["started_at"] == episode["started_at"]
-    assert "<circle" in client.get("/diary").text  # severity now charted
-    client.post(f"/diary/episodes/{episode['id']}", data={"csrf_token": csrf, "action": "delete"})
-    assert client.get("/api/v1/diary/episodes").json() == []
+    assert "<circle" in diary_client.get("/diary").text  # severity now charted
+    diary_client.post(
+        f"/diary/episodes/{episode['id']}", data={"csrf_token": csrf, "action": "delete"}
+    )
+    assert diary_client.get("/api/v1/diary/episodes").json() == []
 
 
-def test_bad_diary_input_is_named_and_nothing_written(client: TestClient) -> None:
-    csrf = token(client)
+def test_bad_diary_input_is_named_and_nothing_written(diary_client: TestClient) -> None:
+    csrf = token(diary_client)
     for data, message in (
         ({"severity": "11"}, "severity"),
         ({"severity": "bad"}, "severity"),
@@ -334,15 +349,15 @@ def test_bad_diary_input_is_named_and_nothing_written(client: TestClient) -> Non
         ({"when": "yesterday"}, "When"),
         ({"when": "2400-01-01T03:00"}, "started_at"),
     ):
-        response = client.post("/diary/log", data={"csrf_token": csrf, **data})
+        response = diary_client.post("/diary/log", data={"csrf_token": csrf, **data})
         assert response.status_code == 422, data
         assert message in html.unescape(response.text), data
-    assert client.get("/api/v1/diary/episodes").json() == []
+    assert diary_client.get("/api/v1/diary/episodes").json() == []
 
 
-def test_day_context_and_medicines(client: TestClient) -> None:
-    csrf = token(client)
-    saved = client.post(
+def test_day_context_and_medicines(diary_client: TestClient) -> None:
+    csrf = token(diary_client)
+    saved = diary_client.post(
         "/diary/day",
         data={
             "csrf_token": csrf,
@@ -353,23 +368,23 @@ def test_day_context_and_medicines(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert saved.status_code == 303
-    [day] = client.get("/api/v1/diary/context").json()
+    [day] = diary_client.get("/api/v1/diary/context").json()
     assert day["hard_exercise"] is True
     assert day["alcohol_units"] == 3
-    page = client.get("/diary/day?day=2026-11-20").text
+    page = diary_client.get("/diary/day?day=2026-11-20").text
     assert 'id="hard_exercise-yes" name="hard_exercise" value="yes" checked' in page
-    bad = client.post("/diary/day", data={"csrf_token": csrf, "day": "someday"})
+    bad = diary_client.post("/diary/day", data={"csrf_token": csrf, "day": "someday"})
     assert bad.status_code == 422
     assert "day" in bad.text
-    assert client.get("/diary/day?day=someday").status_code == 422
-    added = client.post(
+    assert diary_client.get("/diary/day?day=someday").status_code == 422
+    added = diary_client.post(
         "/diary/medicines",
         data={"csrf_token": csrf, "name": "Lasix 40mg", "started_on": "2026-10-01"},
         follow_redirects=False,
     )
     assert added.status_code == 303
-    assert "Lasix 40mg (furosemide)" in client.get("/diary").text
-    missing = client.post("/diary/medicines", data={"csrf_token": csrf, "name": ""})
+    assert "Lasix 40mg (furosemide)" in diary_client.get("/diary").text
+    missing = diary_client.post("/diary/medicines", data={"csrf_token": csrf, "name": ""})
     assert missing.status_code == 422
 
 
