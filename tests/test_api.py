@@ -51,7 +51,7 @@ def test_security_headers(client: TestClient) -> None:
     assert "default-src 'self'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
 
 
 def test_medicines_are_recognised(client: TestClient) -> None:

@@ -294,6 +294,16 @@ def test_cross_site_posts_are_refused(client: TestClient) -> None:
     evil = {"origin": "https://evil.example"}
     assert client.post("/diary/log", data={"csrf_token": csrf}, headers=evil).status_code == 403
     assert client.post("/api/v1/diary/episodes", json={}, headers=evil).status_code == 403
+    hidden_origin = {"origin": "null"}
+    assert (
+        client.post("/diary/log", data={"csrf_token": csrf}, headers=hidden_origin).status_code
+        == 403
+    )
+    vouched = {"origin": "null", "sec-fetch-site": "same-origin"}
+    ok = client.post(
+        "/diary/log", data={"csrf_token": csrf}, headers=vouched, follow_redirects=False
+    )
+    assert ok.status_code == 303
     same = {"origin": "http://testserver"}
     ok = client.post("/diary/log", data={"csrf_token": csrf}, headers=same, follow_redirects=False)
     assert ok.status_code == 303

@@ -52,13 +52,15 @@ def _header(headers: list[tuple[bytes, bytes]], wanted: bytes) -> str | None:
 
 def _cross_site(scope: dict[str, Any]) -> bool:
     headers = scope.get("headers", [])
-    if _header(headers, b"sec-fetch-site") == "cross-site":
+    fetch_site = _header(headers, b"sec-fetch-site")
+    if fetch_site == "cross-site":
         return True
     origin = _header(headers, b"origin")
     if origin is None:
-        return False  # not sent by a browser for a same-origin form post in every case
+        return False  # not a browser's cross-site post (browsers send Origin on those)
     if origin == "null":
-        return True  # a sandboxed or privacy-hidden origin: never trusted with a write
+        # a privacy-hidden origin: trusted only when the browser vouches it is this site
+        return fetch_site != "same-origin"
     host = _header(headers, b"host")
     return host is None or origin.split("://", 1)[-1] != host
 
