@@ -134,6 +134,15 @@ def test_every_page_renders_with_headers_and_is_small(client: TestClient) -> Non
         assert len(response.content) + css + js <= 100_000, path
 
 
+def test_advice_on_the_start_and_cramp_now_pages_cites_its_evidence(client: TestClient) -> None:
+    home = client.get("/").text
+    box = home[home.index('class="urgent-box"') : home.index("</section>")]
+    assert box.count('class="refs"') == 3  # one per warning sign
+    now = client.get("/now").text
+    assert now.count('class="refs"') == 2  # when not to stretch, and the stretches
+    assert "#R50" in now  # the clot (DVT) evidence behind "do not stretch a swollen calf"
+
+
 def test_every_knowledge_record_has_a_page(client: TestClient, kb: KnowledgeBase) -> None:
     for kind, ids in (
         ("factors", [f.id for f in kb.factors]),

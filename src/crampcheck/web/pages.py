@@ -190,7 +190,10 @@ def _as_list(value: Any) -> list[str]:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return render(request, "home.html", title=gettext("Leg cramps: what helps, and why"))
+    alerts = {a.id: a for a in default_engine().kb.alerts}
+    return render(
+        request, "home.html", title=gettext("Leg cramps: what helps, and why"), alerts=alerts
+    )
 
 
 @router.get("/about", response_class=HTMLResponse)
@@ -208,6 +211,10 @@ def cramp_now(request: Request, site: str = "calf") -> HTMLResponse:
         raise NotFoundError([f"site: no relief steps for {site!r}; allowed: {', '.join(SITES)}"])
     advice = default_engine().kb.advice
     steps = next(r.steps for r in advice.relief_sites if r.site == site)
+    # the evidence for the box "do not stretch when...": the alerts it names
+    named = ("dvt", "cellulitis", "acute_limb_ischaemia", "muscle_tear")
+    alerts = {a.id: a for a in default_engine().kb.alerts}
+    withheld_refs = list(dict.fromkeys(r for name in named for r in alerts[name].references))
     return render(
         request,
         "now.html",
@@ -215,6 +222,7 @@ def cramp_now(request: Request, site: str = "calf") -> HTMLResponse:
         site=site,
         steps=steps,
         advice=advice,
+        withheld_refs=withheld_refs,
         dark=True,
     )
 
