@@ -143,6 +143,11 @@ def test_advice_on_the_start_and_cramp_now_pages_cites_its_evidence(client: Test
     assert "#R50" in now  # the clot (DVT) evidence behind "do not stretch a swollen calf"
 
 
+def test_pages_answer_head(client: TestClient) -> None:
+    for path in ("/", "/now", "/diary", "/knowledge/factors"):
+        assert client.head(path).status_code == 200, path
+
+
 def test_every_knowledge_record_has_a_page(client: TestClient, kb: KnowledgeBase) -> None:
     for kind, ids in (
         ("factors", [f.id for f in kb.factors]),

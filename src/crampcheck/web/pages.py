@@ -622,3 +622,15 @@ def page_error(request: Request, status: int, problems: list[str]) -> HTMLRespon
         problems=[gettext(p) for p in problems],
         code=status,
     )
+
+
+def _answer_head_requests() -> None:
+    """Every page answers HEAD as well as GET (link checkers and uptime monitors use it)."""
+    from fastapi.routing import APIRoute
+
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.methods and "GET" in route.methods:
+            route.methods.add("HEAD")
+
+
+_answer_head_requests()
