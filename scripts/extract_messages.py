@@ -52,9 +52,12 @@ def messages() -> Catalog:
 
 def _knowledge_texts() -> Iterator[tuple[str, str]]:
     sys.path.insert(0, str(ROOT / "src"))
+    from crampcheck.interview import GROUP_TITLES
     from crampcheck.knowledge.loader import load_knowledge
 
     kb = load_knowledge()
+    for group, title in GROUP_TITLES.items():
+        yield title, f"questions:{group}"
     for q in kb.questions:
         yield q.text, f"questions:{q.field}"
         if q.help:

@@ -27,6 +27,18 @@ YES = {"y", "yes", "true"}
 NO = {"n", "no", "false"}
 
 
+GROUP_TITLES = {
+    "about": "About you",
+    "danger": "Warning signs first",
+    "cramps": "Your cramps",
+    "medicines": "Your medicines",
+    "conditions": "Your health conditions",
+    "lifestyle": "Daily life",
+    "labs": "Blood test results",
+}
+MAX_WEEKS = 5200  # weeks since a medicine was started: up to 100 years
+
+
 class BadAnswerError(ValueError):
     """An answer that does not fit the question; the message says what is allowed."""
 
@@ -83,6 +95,16 @@ def parse_answer(q: Question, raw: str, choices: list[str]) -> Any:
     if text.lower() in ("none", "no", "n"):
         return []
     return default_engine().medicines.split_items(text)
+
+
+def parse_weeks(raw: str) -> int | None:
+    """Weeks since a medicine was started or changed; ``None`` for blank or "don't know"."""
+    text = raw.strip().lower()
+    if text in DONT_KNOW or text in NO:
+        return None
+    if text.isdigit() and int(text) <= MAX_WEEKS:
+        return int(text)
+    raise BadAnswerError(f"type a whole number of weeks from 0 to {MAX_WEEKS}, or leave it blank")
 
 
 def set_path(target: dict[str, Any], path: str, value: Any) -> None:

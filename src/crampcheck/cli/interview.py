@@ -9,25 +9,16 @@ from pathlib import Path
 from crampcheck.cli.term import Styler, echo, styler
 from crampcheck.errors import InputError
 from crampcheck.interview import (
-    DONT_KNOW,
+    GROUP_TITLES,
     NO,
     UNKNOWN,
     YES,
     BadAnswerError,
     Interview,
     parse_answer,
+    parse_weeks,
 )
 from crampcheck.knowledge.models import Question
-
-GROUP_TITLES = {
-    "about": "About you",
-    "danger": "Warning signs first",
-    "cramps": "Your cramps",
-    "medicines": "Your medicines",
-    "conditions": "Your health conditions",
-    "lifestyle": "Daily life",
-    "labs": "Blood test results",
-}
 
 
 def _prompt_text(q: Question, choices: list[str], style: Styler) -> str:
@@ -86,14 +77,11 @@ def _ask_medicine_dates(interview: Interview, style: Styler) -> None:
         echo(style(f"How many weeks ago did you start or last change {name}?", "bold"))
         echo(style("[a whole number of weeks; ? for don't know]", "dim"))
         while True:
-            raw = read_line().strip().lower()
-            if raw in DONT_KNOW or raw in NO:
-                interview.date_medicine(index, None)
+            try:
+                interview.date_medicine(index, parse_weeks(read_line()))
                 break
-            if raw.isdigit() and int(raw) <= 5200:
-                interview.date_medicine(index, int(raw))
-                break
-            echo(style("  type a whole number of weeks (0 to 5200) or ?", "yellow"))
+            except BadAnswerError as exc:
+                echo(style(f"  {exc}", "yellow"))
 
 
 def run_interview(save: str | None, fmt: str) -> None:

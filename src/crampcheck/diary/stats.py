@@ -11,6 +11,7 @@ from typing import Any
 from crampcheck.diary.analytics import (
     Association,
     ContextData,
+    EpisodeData,
     MedicineData,
     MedicineTiming,
     Summary,
@@ -42,9 +43,14 @@ def diary_stats(
     age: int | None = None,
     stretches: bool | None = None,
     relevant_condition: str | None = None,
+    episodes: list[EpisodeData] | None = None,
 ) -> DiaryStats:
-    """Frequency, duration, severity trend, triggers and medicine timing for one diary."""
-    episodes = diary.episode_data()
+    """Frequency, duration, severity trend, triggers and medicine timing for one diary.
+
+    ``episodes``: the diary's ``episode_data()`` when the caller has already read it.
+    """
+    if episodes is None:
+        episodes = diary.episode_data()
     contexts = [
         ContextData(day=c.day, values={k: getattr(c, k) for k in CONTEXT_FIELDS})
         for c in diary.context()

@@ -14,13 +14,19 @@ from typing import Any
 
 from crampcheck.engine.core import Engine, default_engine
 from crampcheck.errors import InputError
-from crampcheck.interview import UNKNOWN, BadAnswerError, Interview, parse_answer
+from crampcheck.interview import (
+    MAX_WEEKS,
+    UNKNOWN,
+    BadAnswerError,
+    Interview,
+    parse_answer,
+    parse_weeks,
+)
 from crampcheck.knowledge.models import Question
 
 LABS_GATE = "@labs"  # "Do you have recent blood test results?"
 MEDICINE_DATES = "@medicine_dates"  # when each cramp-linked medicine was started
 MAX_STATE = 60_000  # characters: far more than any real history
-MAX_WEEKS = 5200
 
 
 @dataclass(frozen=True)
@@ -101,11 +107,20 @@ def _apply(iv: Interview, field: str, value: Any) -> None:
     iv.answer(q, value)
 
 
+def replay(history: list[Any], engine: Engine | None = None) -> CheckState:
+    """A check rebuilt from its history, every answer validated again."""
+    state = CheckState(Interview(engine or default_engine()), [])
+    for entry in history:
+        if not isinstance(entry, dict) or not isinstance(entry.get("f"), str):
+            raise InputError(["state: each answer needs a field name"])
+        state.record(entry["f"], entry.get("v", UNKNOWN))
+    return state
+
+
 def restore(raw: str | None, engine: Engine | None = None) -> CheckState:
     """The state of a check from its hidden field (empty: a new check)."""
-    state = CheckState(Interview(engine or default_engine()), [])
     if not raw:
-        return state
+        return replay([], engine)
     if len(raw) > MAX_STATE:
         raise InputError(["state: too long"])
     try:
@@ -118,19 +133,15 @@ def restore(raw: str | None, engine: Engine | None = None) -> CheckState:
         or not isinstance(data.get("history"), list)
     ):
         raise InputError(["state: not a crampcheck check; start the check again"])
-    for entry in data["history"]:
-        if not isinstance(entry, dict) or not isinstance(entry.get("f"), str):
-            raise InputError(["state: each answer needs a field name"])
-        state.record(entry["f"], entry.get("v", UNKNOWN))
-    return state
+    return replay(data["history"], engine)
 
 
 def back(state: CheckState) -> CheckState:
     """The state one answer earlier (the blood-test gate and medicine dates count as answers)."""
-    return restore(json.dumps({"v": 1, "history": state.history[:-1]}), state.interview.engine)
+    return replay(state.history[:-1], state.interview.engine)
 
 
-def form_value(q: Question, action: str, values: list[str], text: str) -> Any:
+def form_value(q: Question, choices: list[str], action: str, values: list[str], text: str) -> Any:
     """The typed answer of a submitted step; raises ``BadAnswerError`` with what is allowed."""
     if action == "dont_know":
         if q.field == "person.age":
@@ -141,7 +152,7 @@ def form_value(q: Question, action: str, values: list[str], text: str) -> Any:
     if q.kind in ("multi", "conditions"):
         if not values:
             raise BadAnswerError('tick at least one, or choose "None of these" or "Don\'t know"')
-        return parse_answer(q, ",".join(values), _choices(q))
+        return parse_answer(q, ",".join(values), choices)
     raw = values[0] if values else text
     if not raw.strip():
         if q.field == "person.age":
@@ -149,26 +160,15 @@ def form_value(q: Question, action: str, values: list[str], text: str) -> Any:
         if q.kind in ("int", "number", "medicines"):
             return UNKNOWN  # an empty box: "leave blank if not", or not known
         raise BadAnswerError('give an answer or choose "Don\'t know"')
-    return parse_answer(q, raw, _choices(q))
-
-
-def _choices(q: Question) -> list[str]:
-    from crampcheck.engine.intake import CONDITIONS
-
-    return list(CONDITIONS) if q.kind == "conditions" else list(q.choices)
+    return parse_answer(q, raw, choices)
 
 
 def medicine_weeks(pending: tuple[tuple[int, str], ...], form: dict[str, str]) -> list[list[Any]]:
     """The weeks given for each medicine (blank: not known); raises ``BadAnswerError``."""
     out: list[list[Any]] = []
     for index, name in pending:
-        raw = form.get(f"weeks_{index}", "").strip()
-        if not raw:
-            out.append([index, None])
-        elif raw.isdigit() and int(raw) <= MAX_WEEKS:
-            out.append([index, int(raw)])
-        else:
-            raise BadAnswerError(
-                f"{name}: type a whole number of weeks from 0 to {MAX_WEEKS}, or leave it blank"
-            )
+        try:
+            out.append([index, parse_weeks(form.get(f"weeks_{index}", ""))])
+        except BadAnswerError as exc:
+            raise BadAnswerError(f"{name}: {exc}") from None
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -20,11 +20,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
 
 from crampcheck.__about__ import __version__
+from crampcheck.diary import CONTEXT_AMOUNTS
 from crampcheck.diary.repository import Diary
-from crampcheck.diary.schemas import ContextIn, EpisodeIn, EpisodePatch, MedicineIn
+from crampcheck.diary.schemas import ContextIn, EpisodeIn, EpisodePatch, MedicineIn, Side, Site
 from crampcheck.engine.core import assess, default_engine
 from crampcheck.errors import InputError, NotFoundError
-from crampcheck.interview import BadAnswerError
+from crampcheck.interview import GROUP_TITLES, MAX_WEEKS, BadAnswerError
 from crampcheck.knowledge.browse import cited, records
 from crampcheck.validation import describe
 from crampcheck.web import because, charts, i18n
@@ -42,8 +43,8 @@ from crampcheck.web.csrf import verify_form
 from crampcheck.web.i18n import N_, gettext
 
 HERE = Path(__file__).parent
-SITES = ("calf", "foot", "toes", "shin", "thigh_back", "thigh_front", "hand", "other")
-SIDES = ("left", "right", "both", "alternating")
+SITES: tuple[str, ...] = get_args(Site)
+SIDES: tuple[str, ...] = get_args(Side)
 SITE_LABELS = {
     "calf": N_("Calf"),
     "foot": N_("Foot"),
@@ -67,15 +68,6 @@ LEVEL_LABELS = {
     "urgent": N_("Urgent: today"),
     "routine": N_("See a doctor soon"),
     "self_care": N_("Self-care"),
-}
-GROUP_TITLES = {
-    "about": N_("About you"),
-    "danger": N_("Warning signs first"),
-    "cramps": N_("Your cramps"),
-    "medicines": N_("Your medicines"),
-    "conditions": N_("Your health conditions"),
-    "lifestyle": N_("Daily life"),
-    "labs": N_("Blood test results"),
 }
 CONTEXT_LABELS = {
     "hard_exercise": N_("Hard exercise"),
@@ -253,6 +245,7 @@ def _step_page(request: Request, state: CheckState, error: str | None = None) ->
         total=done + max(remaining, 1),
         error=error,
         labs_gate=LABS_GATE,
+        max_weeks=MAX_WEEKS,
     )
 
 
@@ -300,7 +293,13 @@ def _check_step(request: Request, form: dict[str, Any]) -> HTMLResponse:
         elif step.kind == "question" and step.question is not None:
             values = _as_list(form.get("answer"))
             text = form.get("text", "")
-            value = form_value(step.question, action, values, text if isinstance(text, str) else "")
+            value = form_value(
+                step.question,
+                state.interview.choices(step.question),
+                action,
+                values,
+                text if isinstance(text, str) else "",
+            )
             state.record(step.question.field, value)
         # "done": the result again (a repeated post)
     except BadAnswerError as exc:
@@ -392,8 +391,9 @@ def _diary_page(
     today = _now_in(request.query_params.get("tz")).date()
     show_all = request.query_params.get("all") == "1"
     episodes = book.episodes()
-    stats = diary_stats(book, today)
-    weeks = charts.weekly(book.episode_data(), today)
+    data = book.episode_data()  # read once: for the statistics and the charts
+    stats = diary_stats(book, today, episodes=data)
+    weeks = charts.weekly(data, today)
     recent = list(reversed(episodes))
     return render(
         request,
@@ -480,6 +480,7 @@ def day_page(request: Request) -> HTMLResponse:
         day=day,
         values=recorded.get(day),
         fields=CONTEXT_LABELS,
+        amounts=CONTEXT_AMOUNTS,
         error=None,
     )
 
@@ -491,7 +492,7 @@ async def day_save(request: Request) -> Response:
     try:
         for key in CONTEXT_LABELS:
             raw = form.get(key, "")
-            if key in ("alcohol_units", "caffeine_drinks", "fluids_litres"):
+            if key in CONTEXT_AMOUNTS:
                 data[key] = _optional(form, key, float)
             elif raw in ("yes", "no"):
                 data[key] = raw == "yes"
@@ -506,6 +507,7 @@ async def day_save(request: Request) -> Response:
             day=data["day"],
             values=None,
             fields=CONTEXT_LABELS,
+            amounts=CONTEXT_AMOUNTS,
             error=problems,
         )
     await run_in_threadpool(_book(request).set_context, item)
