@@ -417,6 +417,9 @@ def test_medicine_lookup(client: TestClient) -> None:
     assert "furosemide" in page
     assert "/knowledge/classes/loop_diuretic" in page
     assert "prescribed medicine on your own" in page
+    # quinine: the policy's one exception to "never stop", shown wherever quinine is looked up
+    for path in ("/knowledge?medicine=quinine", "/knowledge/classes/quinine"):
+        assert "Stop taking quinine and get urgent medical help now" in client.get(path).text
 
 
 def test_plain_reasons() -> None:

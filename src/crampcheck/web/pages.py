@@ -567,6 +567,7 @@ def knowledge_index(request: Request) -> HTMLResponse:
         counts={k: len(records(kb, k)) for k in KNOWLEDGE_KINDS},
         medicine=q,
         found=found,
+        quinine_warning=kb.medicines.quinine_warning_advice,
     )
 
 
@@ -606,6 +607,7 @@ def knowledge_record(request: Request, kind: str, record_id: str) -> HTMLRespons
         r=record,
         refs=cited(kb, kind, record),
         drugs=drugs,
+        quinine_warning=kb.medicines.quinine_warning_advice,
     )
 
 
