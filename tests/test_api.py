@@ -120,3 +120,66 @@ def test_openapi_document_lists_the_api(client: TestClient) -> None:
     ):
         assert path in spec["paths"]
     assert client.get("/docs").status_code == 404  # no page that loads scripts from a CDN
+
+
+def _route_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the FastAPI route fail, so that a 200 proves the fast path answered."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the route was used")
+
+    monkeypatch.setattr("crampcheck.web.api.assess", broken)
+
+
+def test_fast_path_answers_a_plain_assessment(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intake = minimal(findings={"calf_swelling": "one_leg"})
+    by_route = client.post("/api/v1/assessments", params={"use_diary": "false"}, json=intake)
+    _route_only(monkeypatch)
+    fast = client.post("/api/v1/assessments", json=intake)
+    assert fast.status_code == by_route.status_code == 200
+    assert fast.content == by_route.content  # the same bytes either way
+    assert fast.headers["content-type"] == by_route.headers["content-type"]
+    for header in ("content-security-policy", "x-frame-options", "referrer-policy"):
+        assert fast.headers[header] == by_route.headers[header]
+    assert Assessment.model_validate_json(fast.content).alerts[0].id == "dvt"
+
+
+def test_fast_path_leaves_the_rest_to_the_route(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a request the fast path does not take reaches the route, which answers as it always did
+    _route_only(monkeypatch)
+    bad = client.post("/api/v1/assessments", json={"contract": 1, "person": {"age": "x"}})
+    assert bad.status_code == 422
+    assert "body.person.age" in {p["field"] for p in bad.json()["detail"]}
+    with pytest.raises(AssertionError, match="the route was used"):
+        client.post("/api/v1/assessments", params={"save": "false"}, json=minimal())
+    # FastAPI reads only JSON bodies: the route refuses this one, as before the fast path
+    plain = client.post(
+        "/api/v1/assessments",
+        content=b'{"contract": 1, "person": {"age": 40}}',
+        headers={"content-type": "text/plain"},
+    )
+    assert plain.status_code == 422
+
+
+def test_fast_path_hands_the_body_on_when_it_fails(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an error in the fast path is not the answer: the route gets the same body and answers
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("crampcheck.web.fastpath.assess", failing)
+    response = client.post("/api/v1/assessments", json=minimal())
+    assert response.status_code == 200
+    assert Assessment.model_validate(response.json()).triage.level == "self_care"
+
+
+def test_fast_path_keeps_the_cross_site_check(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/assessments", json=minimal(), headers={"origin": "https://evil.example"}
+    )
+    assert response.status_code == 403

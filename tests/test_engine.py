@@ -222,3 +222,39 @@ def test_no_medicine_advice_says_stop() -> None:
     a = run(medications=["HCTZ", "atorvastatin", "lithium carbonate", "ibuprofen"])
     for m in a.medications:
         assert "ask" in m.advice.lower()
+
+
+def test_trusted_records_are_like_validated_ones() -> None:
+    from crampcheck.engine.assessment import MedicationOut
+
+    given = {
+        "recent": False,  # out of order, and without the optional hint
+        "input": "Lasix",
+        "generic": "furosemide",
+        "classes": ["loop_diuretic"],
+        "grades": {"loop_diuretic": "moderate"},
+        "grade": "moderate",
+        "advice": "Ask your prescriber.",
+        "references": ["R11"],
+    }
+    trusted = MedicationOut.trusted(**given)
+    validated = MedicationOut.model_validate(given)
+    assert trusted == validated
+    assert trusted.hint is None
+    assert trusted.model_dump_json() == validated.model_dump_json()
+    assert trusted.model_fields_set == validated.model_fields_set
+
+
+def test_quick_writer_writes_records_of_their_own() -> None:
+    from crampcheck.engine.assessment import NoteOut, ReferenceOut
+    from crampcheck.engine.core import assessment_json
+
+    result = assess(parse_intake(minimal()))
+    own = result.model_copy(
+        update={
+            "references": [ReferenceOut(id="R1", citation='Changed "quoted" é', url=None)],
+            "safety_notes": [NoteOut(id="x", text="line\nbreak", references=["R1"])],
+            "disclaimer": "Another disclaimer",
+        }
+    )
+    assert assessment_json(own) == own.model_dump_json().encode()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from crampcheck import Assessment, assess, parse_intake
 from crampcheck.engine.assessment import LEVELS
+from crampcheck.engine.core import assessment_json
 from tests.strategies import BOOL_FINDINGS, intakes
 
 RED_FLAGS = [
@@ -48,8 +49,11 @@ def rank(a: Assessment) -> int:
 @given(intakes)
 def test_engine_never_crashes_and_output_is_consistent(data: dict[str, Any]) -> None:
     result = run(data)
-    again = Assessment.model_validate_json(result.model_dump_json())
+    written = result.model_dump_json()
+    again = Assessment.model_validate_json(written)  # the engine's records are all valid
     assert again == result
+    assert again.model_dump_json() == written  # ...and stored in their fields' order
+    assert assessment_json(result) == written.encode()  # the quick writer writes the same
     levels = [LEVELS.index(a.level) for a in result.alerts]
     assert levels == sorted(levels, reverse=True), "alerts most urgent first"
     assert rank(result) == (max(levels) if levels else 0)

@@ -7,15 +7,12 @@ gets HTTP 422 with the path of every bad field; a missing record 404.
 
 from __future__ import annotations
 
-import email.message
-from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from crampcheck.diary.repository import Diary
 from crampcheck.diary.schemas import (
@@ -29,7 +26,7 @@ from crampcheck.diary.schemas import (
     MedicineIn,
 )
 from crampcheck.engine.assessment import Assessment
-from crampcheck.engine.core import assess, default_engine
+from crampcheck.engine.core import assess, assessment_json, default_engine
 from crampcheck.engine.intake import Intake
 from crampcheck.knowledge.browse import KINDS, record_json, records
 from crampcheck.knowledge.loader import load_knowledge
@@ -81,70 +78,10 @@ async def post_assessment(
     if use_diary or save:
         # the diary is a database: keep its work off the event loop
         return await run_in_threadpool(_assess_with_diary, intake, book, use_diary, save)
-    # The engine is pure and takes well under a millisecond: run it on the event loop. The
-    # result is an Assessment built by the engine; it is serialised once, by its own model.
-    return Response(assess(intake).model_dump_json(), media_type="application/json")
-
-
-_FLAG = TypeAdapter(bool)
-_FLAGS = ("use_diary", "save")
-
-
-def _is_json(content_type: str | None) -> bool:
-    """FastAPI's test for a JSON body: ``application/json`` or ``application/*+json``."""
-    if content_type is None:
-        return False
-    if content_type == "application/json":
-        return True
-    message = email.message.Message()
-    message["content-type"] = content_type
-    subtype = message.get_content_subtype()
-    return message.get_content_maintype() == "application" and (
-        subtype == "json" or subtype.endswith("+json")
-    )
-
-
-class _AssessmentRoute(APIRoute):
-    """``POST /api/v1/assessments`` with a fast path for well-formed requests.
-
-    FastAPI's general handler parses a JSON body with ``json.loads``, validates the Python
-    objects, and solves the route's parameters through its dependency machinery (the diary
-    dependency, a plain function, costs a thread-pool round trip): more time than the
-    assessment itself. The fast path reads the same inputs that the route's signature
-    (``post_assessment``) declares, and the OpenAPI document still comes from that signature:
-    the body is validated straight from its bytes by pydantic (``Intake.model_validate_json``,
-    the same strict model) and the two flags are read from the query string. Any request it
-    does not accept (bad JSON or fields, an odd content type or encoding, a bad flag) goes to
-    FastAPI's own handler, which answers it as it always did (422 with field paths, or 400);
-    so do all requests while dependency overrides are set (tests).
-    """
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        general = super().get_route_handler()
-
-        async def handler(request: Request) -> Response:
-            if getattr(request.scope.get("app"), "dependency_overrides", None):
-                return await general(request)
-            flags = dict.fromkeys(_FLAGS, False)
-            if request.scope.get("query_string"):
-                query = request.query_params
-                for name in _FLAGS:
-                    value = query.get(name)
-                    if value is not None:
-                        try:
-                            flags[name] = _FLAG.validate_python(value)
-                        except ValidationError:
-                            return await general(request)
-            body = await request.body()  # kept on the request for the general handler
-            if not body or not _is_json(request.headers.get("content-type")):
-                return await general(request)
-            try:
-                intake = Intake.model_validate_json(body)
-            except ValidationError:
-                return await general(request)
-            return await post_assessment(intake, diary(request), flags["use_diary"], flags["save"])
-
-        return handler
+    # The engine is pure and takes well under a millisecond: run it on the event loop. (A
+    # well-formed request without flags is answered before it gets here, by the same code:
+    # ``crampcheck.web.fastpath``.)
+    return Response(assessment_json(assess(intake)), media_type="application/json")
 
 
 router.add_api_route(
@@ -153,7 +90,6 @@ router.add_api_route(
     methods=["POST"],
     response_model=Assessment,
     tags=["assessment"],
-    route_class_override=_AssessmentRoute,
 )
 
 
@@ -168,7 +104,7 @@ def _assess_with_diary(intake: Intake, book: Diary, use_diary: bool, save: bool)
         book.save_assessment(
             intake.model_dump(mode="json", exclude_none=True), result.model_dump(mode="json")
         )
-    return Response(result.model_dump_json(), media_type="application/json")
+    return Response(assessment_json(result), media_type="application/json")
 
 
 @router.post("/medications/recognise", response_model=list[RecognisedOut], tags=["medicines"])

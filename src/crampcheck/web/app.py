@@ -87,6 +87,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     from crampcheck.web import pages
     from crampcheck.web.api import router
     from crampcheck.web.csrf import CsrfError, CsrfMiddleware
+    from crampcheck.web.fastpath import AssessmentFastPath
 
     app = FastAPI(
         # The interactive docs pages load scripts from a CDN: off (no external resources).
@@ -141,6 +142,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
     async def failed(request: Request, exc: CrampcheckError) -> Response:
         return answer(request, 503, [str(exc)])
 
+    # innermost first: the assessment fast path runs after the CSRF and header middlewares
+    app.add_middleware(AssessmentFastPath)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(SecurityHeaders)
     return app
