@@ -117,37 +117,49 @@ def prevention(
         leave_out.add("foot_soak")
     chosen = []
     for item in advice.prevention:
-        if leave_out.intersection(item.tags):
+        if leave_out and not leave_out.isdisjoint(item.tags):
             continue
         if item.id == "calcium_rich_food":
             wanted = verdict == "improve_diet"
         elif item.id == "drink_to_thirst":
             wanted = "dehydration" in factor_ids and "follow_fluid_plan" not in note_ids
         elif item.id == "condition_care_team":
-            wanted = bool(CARE_TEAM_FACTORS & factor_ids)
+            wanted = not CARE_TEAM_FACTORS.isdisjoint(factor_ids)
         else:
-            wanted = not item.for_factors or bool(factor_ids.intersection(item.for_factors))
+            wanted = not item.for_factors or not factor_ids.isdisjoint(item.for_factors)
         if wanted:
             chosen.append(item)
     return chosen
 
 
-def relief(
-    f: Facts, withheld: bool, note_ids: set[str], advice: Advice
-) -> list[tuple[str, list[str]]]:
-    """(site, steps) for each site in the intake (calf when none), or the withheld text."""
+# A site's relief steps depend on the site, on whether the person is unsteady on their feet,
+# and on whether warmth is to be left out: (site, unsteady, no warmth). The withheld text has
+# the site "any".
+ReliefKey = tuple[str, bool, bool]
+WITHHELD: ReliefKey = ("any", False, False)
+
+
+def relief(f: Facts, withheld: bool, note_ids: set[str]) -> list[ReliefKey]:
+    """The relief for each site in the intake (calf when none), or the withheld text."""
     if withheld:
-        return [("any", [advice.relief_withheld])]
+        return [WITHHELD]
     cramps = f.intake.cramps
     sites = list(dict.fromkeys(cramps.sites)) if cramps and cramps.sites else ["calf"]
+    unsteady = bool(
+        f.age_at_least(75) or f.has("parkinsons") or f.finding("tremor_or_unsteadiness")
+    )
+    no_warmth = "heat_exhaustion" in note_ids
+    return [(site, unsteady, no_warmth) for site in sites]
+
+
+def relief_steps(key: ReliefKey, advice: Advice) -> list[str]:
+    """The steps for one ``relief`` key."""
+    if key == WITHHELD:
+        return [advice.relief_withheld]
+    site, unsteady, no_warmth = key
     by_site: dict[str, list[str]] = {s.site: s.steps for s in advice.relief_sites}
-    unsteady = f.age_at_least(75) or f.has("parkinsons") or f.finding("tremor_or_unsteadiness")
-    after = advice.relief_after_no_warmth if "heat_exhaustion" in note_ids else advice.relief_after
-    out = []
-    for site in sites:
-        steps = [advice.relief_intro, *by_site[site]]
-        if unsteady:
-            steps.append(advice.relief_unsteady)
-        steps.extend(after)
-        out.append((site, steps))
-    return out
+    steps = [advice.relief_intro, *by_site[site]]
+    if unsteady:
+        steps.append(advice.relief_unsteady)
+    steps.extend(advice.relief_after_no_warmth if no_warmth else advice.relief_after)
+    return steps

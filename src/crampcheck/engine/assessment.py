@@ -30,10 +30,11 @@ class _Out(BaseModel):
         base, without validating them a second time.
 
         Like pydantic's ``model_construct`` and four times quicker (an assessment is a dozen
-        records, and building them took most of the engine's time). Fields left out get their
-        defaults and the values are stored in field order, so the record serialises and
-        compares like a validated one; the property tests validate whole assessments built
-        this way (``tests/test_properties.py``).
+        records, and building them took much of the engine's time). Give the fields in their
+        order: pydantic writes the values in the order they are stored. Fields left out get
+        their defaults, so the record serialises and compares like a validated one; the
+        property tests validate whole assessments built this way and compare their JSON with
+        the validated copy's (``tests/test_properties.py``).
         """
         known = _FIELDS.get(cls)
         if known is None:
@@ -43,8 +44,9 @@ class _Out(BaseModel):
             )
         order, defaults = known
         given = set(values)
-        if list(values) != order:
-            # pydantic writes the stored values in their order
+        if len(values) != len(order):
+            # defaults filled in, in field order (pydantic writes the values in stored order;
+            # callers give every field in order, which the property tests check)
             values = {n: values[n] if n in values else defaults[n] for n in order}
         record = cls.__new__(cls)
         object.__setattr__(record, "__dict__", values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
+from itertools import chain, product
 from typing import Any, cast
 
 from pydantic import BaseModel
@@ -80,6 +80,7 @@ class Engine:
     prevention_out: dict[str, PreventionOut]
     note_out: dict[str, NoteOut]
     does_not_work: list[NoteOut]
+    relief_out: dict[advice_mod.ReliefKey, Relief]
     versions: Versions
     # the JSON of those shared records by their identity, written once (``assessment_json``)
     shared_json: dict[int, bytes] = field(init=False, compare=False, repr=False)
@@ -91,6 +92,7 @@ class Engine:
             *self.prevention_out.values(),
             *self.note_out.values(),
             *self.does_not_work,
+            *self.relief_out.values(),
             self.versions,
         ]
         shared_json = {id(r): r.model_dump_json().encode() for r in shared}
@@ -140,6 +142,15 @@ class Engine:
                 NoteOut(id=n.id, text=n.text, references=list(n.references))
                 for n in kb.advice.does_not_work
             ],
+            relief_out={
+                key: Relief(site=key[0], steps=advice_mod.relief_steps(key, kb.advice))
+                for key in [
+                    advice_mod.WITHHELD,
+                    *product(
+                        [s.site for s in kb.advice.relief_sites], (False, True), (False, True)
+                    ),
+                ]
+            },
             versions=Versions(engine=__version__, knowledge=kb.source_hash[:12]),
         )
 
@@ -295,10 +306,8 @@ def assess(
     notes = advice_mod.safety_notes(facts, factor_ids, kb.advice)
     note_ids = {n.id for n in notes}
     withheld = advice_mod.relief_withheld(ctx.fired)
-    relief = [
-        Relief.trusted(site=s, steps=steps)
-        for s, steps in advice_mod.relief(facts, withheld, note_ids, kb.advice)
-    ]
+    relief_out = eng.relief_out
+    relief = [relief_out[key] for key in advice_mod.relief(facts, withheld, note_ids)]
     plan = advice_mod.prevention(facts, factor_ids, calcium_verdict, withheld, note_ids, kb.advice)
     prevention = [eng.prevention_out[p.id] for p in plan]
     note_out = eng.note_out
@@ -321,6 +330,7 @@ def assess(
     ref_out = eng.ref_out
     references = [ref_out[r] for r in dict.fromkeys(chain.from_iterable(cited))]
     return Assessment.trusted(
+        contract=1,
         triage=Triage.trusted(level=top, headline=headline, reasons=reasons),
         alerts=alerts,
         factors=factor_out,
