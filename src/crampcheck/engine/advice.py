@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crampcheck.engine.calcium import keep_prescribed
 from crampcheck.engine.facts import Facts
 from crampcheck.knowledge.models import Advice, Note, PreventionItem
 
@@ -51,33 +50,40 @@ def relief_withheld(fired: dict[str, tuple[str, list[str]]]) -> bool:
     return child is not None and child[0] == "urgent"
 
 
-def safety_notes(f: Facts, factor_ids: set[str], advice: Advice) -> list[Note]:
-    """The safety notes whose condition holds, in the knowledge file's order."""
-    cls = f.med_class
-    taking_calcium = bool(f.lifestyle.calcium_supplement and f.lifestyle.calcium_supplement.taking)
-    lithium_partner = cls(
-        "nsaid", "thiazide_diuretic", "ace_inhibitor", "angiotensin_receptor_blocker"
-    )
+def safety_notes(f: Facts, factor_ids: set[str], advice: Advice, keep: str | None) -> list[Note]:
+    """The safety notes whose condition holds, in the knowledge file's order.
+
+    ``keep``: ``calcium.keep_prescribed(f)``, which the engine has already.
+    """
+    cls = f.med_class if f.class_items else _no_class
+    has = f.has if f.conditions else _no_class
+    supplement = f.lifestyle.calcium_supplement
+    taking_calcium = bool(supplement and supplement.taking)
     when = {
         "no_potassium_supplements": cls(
             "potassium_sparing_diuretic", "ace_inhibitor", "angiotensin_receptor_blocker"
         )
-        or f.has("chronic_kidney_disease", "dialysis"),
-        "follow_fluid_plan": f.has(
+        or has("chronic_kidney_disease", "dialysis"),
+        "follow_fluid_plan": has(
             "heart_failure", "dialysis", "chronic_kidney_disease", "liver_cirrhosis"
         ),
         "statin_muscle_warning": cls("statin", "fibrate"),
-        "lithium_level": cls("lithium") and (lithium_partner or "dehydration" in factor_ids),
-        "calcium_excess": cls("pth_analogue", "thiazide_diuretic") and taking_calcium,
+        "lithium_level": cls("lithium")
+        and (
+            cls("nsaid", "thiazide_diuretic", "ace_inhibitor", "angiotensin_receptor_blocker")
+            or "dehydration" in factor_ids
+        ),
+        "calcium_excess": taking_calcium and cls("pth_analogue", "thiazide_diuretic"),
         "calcium_spacing": taking_calcium,
         "reliever_overuse": cls("short_acting_beta_agonist"),
         "quinine_warning": cls("quinine"),
-        "heat_exhaustion": f.exertion
+        "heat_exhaustion": f.true_habits
         and f.habit("heavy_sweating_or_heat")
-        and f.habit("diarrhoea_or_vomiting"),
+        and f.habit("diarrhoea_or_vomiting")
+        and f.exertion,
         "anticoagulant_care": cls("anticoagulant"),
-        "keep_prescribed_calcium": keep_prescribed(f),
-        "pregnancy_swelling": f.pregnant and f.swelling == "both_legs",
+        "keep_prescribed_calcium": keep,
+        "pregnancy_swelling": f.swelling == "both_legs" and f.pregnant,
     }
     notes = [n for n in advice.safety_notes if when.get(n.id)]
     if f.calcium_high:
@@ -88,6 +94,11 @@ def safety_notes(f: Facts, factor_ids: set[str], advice: Advice) -> list[Note]:
             for n in notes
         ]
     return notes
+
+
+def _no_class(*names: str) -> None:
+    """``Facts.med_class`` or ``Facts.has`` for a person with no medicine or condition."""
+    return None
 
 
 def foot_soak_unsafe(f: Facts) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, product
+from itertools import product
 from typing import Any, cast
 
 from pydantic import BaseModel
@@ -56,7 +56,7 @@ RULE_ORDER = [(alert, level) for level in ("emergency", "urgent", "routine") for
 
 
 # rebuilt when an engine is unpickled: functions, and JSON keyed by the records' identity
-_REBUILT = ("order", "clues", "shared_json", "text_json")
+_REBUILT = ("order", "clues", "shared_json", "text_json", "does_not_work_refs")
 
 
 def _strength(score: float) -> Strength:
@@ -82,11 +82,14 @@ class Engine:
     does_not_work: list[NoteOut]
     relief_out: dict[advice_mod.ReliefKey, Relief]
     versions: Versions
+    does_not_work_refs: list[str] = field(init=False, compare=False, repr=False)
     # the JSON of those shared records by their identity, written once (``assessment_json``)
     shared_json: dict[int, bytes] = field(init=False, compare=False, repr=False)
     text_json: dict[str | None, bytes] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        refs = [r for n in self.does_not_work for r in n.references]
+        object.__setattr__(self, "does_not_work_refs", refs)
         shared: list[BaseModel] = [
             *self.ref_out.values(),
             *self.prevention_out.values(),
@@ -303,7 +306,7 @@ def assess(
         references=list(ctext.references),
     )
 
-    notes = advice_mod.safety_notes(facts, factor_ids, kb.advice)
+    notes = advice_mod.safety_notes(facts, factor_ids, kb.advice, keep)
     note_ids = {n.id for n in notes}
     withheld = advice_mod.relief_withheld(ctx.fired)
     relief_out = eng.relief_out
@@ -317,18 +320,18 @@ def assess(
         else NoteOut.trusted(id=n.id, text=n.text, references=list(n.references))
         for n in notes
     ]
-    cited = [
-        *(x.references for x in alerts),
-        *(x.references for x in factor_out),
-        *(x.references for x in med_out),
-        calcium.references,
-        kb.advice.relief_references,
-        *(x.references for x in prevention),
-        *(x.references for x in safety),
-        *(x.references for x in eng.does_not_work),
-    ]
+    cited: list[str] = []
+    for part in (alerts, factor_out, med_out, (calcium,)):
+        for x in part:
+            cited += x.references
+    cited += kb.advice.relief_references
+    for x in prevention:
+        cited += x.references
+    for x in safety:
+        cited += x.references
+    cited += eng.does_not_work_refs
     ref_out = eng.ref_out
-    references = [ref_out[r] for r in dict.fromkeys(chain.from_iterable(cited))]
+    references = [ref_out[r] for r in dict.fromkeys(cited)]
     return Assessment.trusted(
         contract=1,
         triage=Triage.trusted(level=top, headline=headline, reasons=reasons),
@@ -359,7 +362,6 @@ _HEAD = {
     "medications",
     "calcium",
     "relief_withheld",
-    "relief",
 }
 
 
@@ -388,6 +390,8 @@ def assessment_json(result: Assessment, engine: Engine | None = None) -> bytes:
     return b"".join(
         (
             head[:-1],
+            b',"relief":',
+            records(result.relief),
             b',"prevention":',
             records(result.prevention),
             b',"prevention_note":',
