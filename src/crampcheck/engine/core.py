@@ -321,14 +321,18 @@ def assess(
         for n in notes
     ]
     cited: list[str] = []
-    for part in (alerts, factor_out, med_out, (calcium,)):
-        for x in part:
-            cited += x.references
+    for alert in alerts:
+        cited += alert.references
+    for factor in factor_out:
+        cited += factor.references
+    for med in med_out:
+        cited += med.references
+    cited += calcium.references
     cited += kb.advice.relief_references
-    for x in prevention:
-        cited += x.references
-    for x in safety:
-        cited += x.references
+    for item in prevention:
+        cited += item.references
+    for note in safety:
+        cited += note.references
     cited += eng.does_not_work_refs
     ref_out = eng.ref_out
     references = [ref_out[r] for r in dict.fromkeys(cited)]
