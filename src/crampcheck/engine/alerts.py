@@ -397,39 +397,41 @@ def frequent_or_prolonged(
     A pure function so that a cramp diary can evaluate it on recorded episodes too.
     """
 
-    def fmt(x: float) -> str:
-        return str(int(x)) if float(x).is_integer() else str(x)
-
     age_s = f"person.age={age}"
     if minutes is not None and minutes > 10 and age >= 16:
-        return [f"cramps.minutes={fmt(minutes)}", age_s]
-    if months is not None and months < 1:
+        return [f"cramps.minutes={_num(minutes)}", age_s]
+    if per_week is None or (months is not None and months < 1):
         return None
-    lasting = [f"cramps.months={fmt(months) if months is not None else 'unknown'}"]
-    if per_week is None:
-        return None
-    pw = f"cramps.per_week={fmt(per_week)}"
+    lasting = f"cramps.months={_num(months) if months is not None else 'unknown'}"
+    pw = f"cramps.per_week={_num(per_week)}"
     if minutes is not None and per_week >= 3 and minutes >= 5 and age >= 50:
-        return [pw, f"cramps.minutes={fmt(minutes)}", age_s, *lasting]
+        return [pw, f"cramps.minutes={_num(minutes)}", age_s, lasting]
     if per_week >= 7:
-        return [pw, *lasting]
+        return [pw, lasting]
     if per_week >= 3 and stretches is True:
-        return [pw, "lifestyle.stretches_regularly=true", *lasting]
+        return [pw, "lifestyle.stretches_regularly=true", lasting]
     if minutes is not None and age >= 45 and relevant_condition and per_week >= 1 and minutes >= 5:
-        return [pw, f"cramps.minutes={fmt(minutes)}", age_s, relevant_condition, *lasting]
+        return [pw, f"cramps.minutes={_num(minutes)}", age_s, relevant_condition, lasting]
     return None
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 @rule("frequent_or_prolonged", "routine")
 def _frequent(c: Context) -> Because:
     f = c.facts
+    cramps = f.intake.cramps
+    if cramps is None:
+        return None  # no frequency, no duration: the rule cannot hold
     return frequent_or_prolonged(
         f.age,
         f.cramps_value("per_week"),
         f.cramps_value("minutes"),
         f.cramps_value("months"),
         f.lifestyle.stretches_regularly,
-        f.relevant_condition,
+        f.relevant_condition if f.conditions else None,
     )
 
 

@@ -16,6 +16,9 @@ from crampcheck.engine.medicines import Recognised
 NO_FINDINGS = Findings.model_construct()
 NO_LIFESTYLE = Lifestyle.model_construct()
 NO_LABS = Labs.model_construct()
+# the fields in their declared order, which the true facts keep
+FINDING_ORDER = {name: i for i, name in enumerate(Findings.model_fields)}
+LIFESTYLE_ORDER = {name: i for i, name in enumerate(Lifestyle.model_fields)}
 
 CRAMP_RELEVANT_CONDITIONS = frozenset(
     {
@@ -112,12 +115,18 @@ class Facts:
         self.conditions = frozenset(i.conditions or ())
         self.stale = self._labs_stale()
         self.ca_status, self.ca_because = calcium_status(self.labs)
-        # The true facts, gathered once: rules ask for them many times.
+        # The true facts, gathered once: rules ask for them many times. Only the fields the
+        # intake gave can be true (every default is None).
+        findings, lifestyle = self.findings, self.lifestyle
         self.true_findings = {
-            k: f"findings.{k}=true" for k, v in self.findings.__dict__.items() if v is True
+            k: f"findings.{k}=true"
+            for k in sorted(findings.model_fields_set, key=FINDING_ORDER.__getitem__)
+            if getattr(findings, k) is True
         }
         self.true_habits = {
-            k: f"lifestyle.{k}=true" for k, v in self.lifestyle.__dict__.items() if v is True
+            k: f"lifestyle.{k}=true"
+            for k in sorted(lifestyle.model_fields_set, key=LIFESTYLE_ORDER.__getitem__)
+            if getattr(lifestyle, k) is True
         }
         self.class_items = {}
         for idx, med in enumerate(self.meds):
@@ -130,7 +139,8 @@ class Facts:
         signals.update(f"class:{c}" for c in self.class_items)
         if self.findings.calf_swelling is not None:
             signals.add(f"swelling:{self.findings.calf_swelling}")
-        if any(v is not None for v in self.labs.__dict__.values()):
+        labs = self.labs
+        if any(getattr(labs, k) is not None for k in labs.model_fields_set):
             signals.add("labs")
         if self.class_items:
             signals.add("medicines")
