@@ -129,6 +129,7 @@ def _route_only(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the route was used")
 
     monkeypatch.setattr("crampcheck.web.api.assess", broken)
+    monkeypatch.setattr("crampcheck.web.api.assess_json", broken)
 
 
 def test_fast_path_answers_a_plain_assessment(
@@ -172,7 +173,7 @@ def test_fast_path_hands_the_body_on_when_it_fails(
     def failing(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("crampcheck.web.fastpath.assess", failing)
+    monkeypatch.setattr("crampcheck.web.fastpath.assess_json", failing)
     response = client.post("/api/v1/assessments", json=minimal())
     assert response.status_code == 200
     assert Assessment.model_validate(response.json()).triage.level == "self_care"

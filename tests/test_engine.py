@@ -245,16 +245,24 @@ def test_trusted_records_are_like_validated_ones() -> None:
     assert trusted.model_fields_set == validated.model_fields_set
 
 
-def test_quick_writer_writes_records_of_their_own() -> None:
-    from crampcheck.engine.assessment import NoteOut, ReferenceOut
-    from crampcheck.engine.core import assessment_json
+def test_api_writer_writes_what_the_records_write() -> None:
+    # every kind of part: alerts at two levels, factors, ruled-out factors, medicines (a
+    # recognised one, quinine, an unknown one), the keep-prescribed calcium text, safety notes
+    # with other text, relief withheld, and a diary-raised alert
+    from crampcheck.engine.core import assess_json
 
-    result = assess(parse_intake(minimal()))
-    own = result.model_copy(
-        update={
-            "references": [ReferenceOut(id="R1", citation='Changed "quoted" é', url=None)],
-            "safety_notes": [NoteOut(id="x", text="line\nbreak", references=["R1"])],
-            "disclaimer": "Another disclaimer",
-        }
-    )
-    assert assessment_json(own) == own.model_dump_json().encode()
+    intakes = [
+        minimal(),
+        minimal(
+            findings={"calf_swelling": "one_leg", "fever": True},
+            medications=["quinine", "Lasix 40mg", "zzqx tablets", "Adcal-D3"],
+            conditions=["hypoparathyroidism"],
+            labs={"calcium_mmol_l": 2.7, "magnesium_mmol_l": 0.9, "taken_weeks_ago": 1},
+            cramps={"sites": ["calf", "foot"], "per_week": 8, "minutes": 3},
+        ),
+    ]
+    for data in intakes:
+        intake = parse_intake(data)
+        for because in (None, ["diary: 9 cramps in the last 7 days"]):
+            written = assess(intake, diary_because=because).model_dump_json().encode()
+            assert assess_json(intake, diary_because=because) == written

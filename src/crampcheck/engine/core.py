@@ -32,10 +32,11 @@ from crampcheck.engine.assessment import (
     RuledOut,
     Strength,
     Triage,
+    Verdict,
     Versions,
 )
 from crampcheck.engine.calcium import keep_prescribed, verdict
-from crampcheck.engine.factors import ClueTable, clue_table, score_factors
+from crampcheck.engine.factors import ClueTable, FactorResult, clue_table, score_factors
 from crampcheck.engine.facts import Facts
 from crampcheck.engine.intake import Intake, Medication
 from crampcheck.engine.medicines import MedicineIndex, Recognised
@@ -47,6 +48,8 @@ from crampcheck.knowledge.models import (
     KnowledgeBase,
     Level,
     MedicineClass,
+    Note,
+    PreventionItem,
 )
 from crampcheck.vocab import ALERT_IDS
 
@@ -55,8 +58,8 @@ ALERT_POSITION = {alert: i for i, alert in enumerate(ALERT_IDS)}
 RULE_ORDER = [(alert, level) for level in ("emergency", "urgent", "routine") for alert in ALERT_IDS]
 
 
-# rebuilt when an engine is unpickled: functions, and JSON keyed by the records' identity
-_REBUILT = ("order", "clues", "shared_json", "text_json", "does_not_work_refs")
+# rebuilt when an engine is unpickled: the functions, and what is derived from the rest
+_REBUILT = ("order", "clues", "json", "does_not_work_refs")
 
 
 def _strength(score: float) -> Strength:
@@ -83,25 +86,13 @@ class Engine:
     relief_out: dict[advice_mod.ReliefKey, Relief]
     versions: Versions
     does_not_work_refs: list[str] = field(init=False, compare=False, repr=False)
-    # the JSON of those shared records by their identity, written once (``assessment_json``)
-    shared_json: dict[int, bytes] = field(init=False, compare=False, repr=False)
-    text_json: dict[str | None, bytes] = field(init=False, compare=False, repr=False)
+    # the JSON of what never changes, written once (``assess_json``)
+    json: JsonParts = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         refs = [r for n in self.does_not_work for r in n.references]
         object.__setattr__(self, "does_not_work_refs", refs)
-        shared: list[BaseModel] = [
-            *self.ref_out.values(),
-            *self.prevention_out.values(),
-            *self.note_out.values(),
-            *self.does_not_work,
-            *self.relief_out.values(),
-            self.versions,
-        ]
-        shared_json = {id(r): r.model_dump_json().encode() for r in shared}
-        object.__setattr__(self, "shared_json", shared_json)
-        texts = (None, self.kb.advice.disclaimer, self.kb.advice.prevention_on_hold)
-        object.__setattr__(self, "text_json", {t: to_json(t) for t in texts})
+        object.__setattr__(self, "json", JsonParts.build(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The rule and clue tables hold functions: they are left out of the pickle and looked
@@ -196,15 +187,35 @@ def default_engine() -> Engine:
     return cached("engine", Engine.build)
 
 
-def assess(
-    intake: Intake, engine: Engine | None = None, diary_because: Sequence[str] | None = None
-) -> Assessment:
-    """Assess one intake: alerts and triage, factors, calcium, medicines, relief and prevention.
+@dataclass(slots=True)
+class Conclusions:
+    """What the engine concluded about one intake, before it is written out: as the
+    ``Assessment`` records (``assess``) or straight as their JSON (``assess_json``)."""
 
-    ``diary_because``: the policy's ``frequent_or_prolonged`` rule evaluated on the person's
-    cramp diary (``crampcheck.diary.analytics.diary_frequent_or_prolonged``); when it fired
-    there, the alert is raised here too, even if the intake's own numbers do not show it.
-    """
+    fired: list[tuple[str, Level, list[str]]]  # (alert, level, because), most urgent first
+    top: Level
+    headline: str
+    reasons: list[str]
+    factors: list[FactorResult]
+    ruled_out: list[tuple[str, str]]  # (factor, because)
+    meds: list[Recognised]
+    med_advice: list[str]
+    med_refs: list[list[str]]
+    calcium_verdict: Verdict
+    calcium_because: list[str]
+    calcium_advice: str
+    notes: list[Note]
+    withheld: bool
+    relief: list[advice_mod.ReliefKey]
+    plan: list[PreventionItem]
+    references: list[str]  # every reference cited above, in the order first cited
+
+
+def conclude(
+    intake: Intake, engine: Engine | None = None, diary_because: Sequence[str] | None = None
+) -> Conclusions:
+    """The work of ``assess``: alerts and triage, factors, calcium, medicines, relief and
+    prevention, with the references they cite."""
     eng = engine or default_engine()
     kb = eng.kb
     meds = eng.recognise(intake)
@@ -222,71 +233,43 @@ def assess(
     if diary_because and "frequent_or_prolonged" not in ctx.fired:
         ctx.fired["frequent_or_prolonged"] = ("routine", list(diary_because))
 
-    # The records are built with ``trusted`` (no second validation): every value below comes
-    # from the validated intake and knowledge base. References are gathered at the end, in the
-    # order the parts cite them.
     alerts_kb = eng.alerts
-    fired = sorted(ctx.fired.items(), key=lambda kv: (-LEVEL_RANK[kv[1][0]], ALERT_POSITION[kv[0]]))
-    alerts = []
-    for alert_id, (level_id, because) in fired:
-        a = alerts_kb[alert_id]
-        alerts.append(
-            AlertOut.trusted(
-                id=alert_id,
-                level=level_id,
-                title=a.title,
-                because=because,
-                advice=a.texts[cast(Level, level_id)].advice,
-                references=list(a.references),
-            )
+    fired = [
+        (alert_id, cast(Level, level), because)
+        for alert_id, (level, because) in sorted(
+            ctx.fired.items(), key=lambda kv: (-LEVEL_RANK[kv[1][0]], ALERT_POSITION[kv[0]])
         )
-    if alerts:
-        top = alerts[0].level
-        headline = alerts_kb[alerts[0].id].texts[top].headline
-        reasons = [f"alert:{a.id}" for a in alerts if a.level == top]
+    ]
+    cited: list[str] = []
+    if fired:
+        top = fired[0][1]
+        headline = alerts_kb[fired[0][0]].texts[top].headline
+        reasons = [f"alert:{alert_id}" for alert_id, level, _ in fired if level == top]
+        for alert_id, _, _ in fired:
+            cited += alerts_kb[alert_id].references
     else:
         top, headline, reasons = "self_care", kb.advice.self_care_headline, []
 
     factors_kb = eng.factors
-    factor_out = []
     for r in factors:
-        f = factors_kb[r.id]
-        factor_out.append(
-            FactorOut.trusted(
-                id=r.id,
-                title=f.title,
-                strength=_strength(r.score),
-                score=r.score,
-                because=r.because,
-                advice=f.advice,
-                references=list(f.references),
-            )
-        )
+        cited += factors_kb[r.id].references
     factor_ids = {r.id for r in factors}
 
     book = kb.medicines
     classes_kb = eng.classes
-    med_out = []
+    med_advice = []
+    med_refs = []
     for m in meds:
         refs: list[str] = []
         for c in m.classes:
             refs.extend(r for r in classes_kb[c].references if r not in refs)
-        med_advice = book.advice
+        refs = refs or list(book.references)
+        med_refs.append(refs)
+        cited += refs
         if "quinine" in m.classes:
-            med_advice = f"{book.quinine_warning_advice} {med_advice}"
-        med_out.append(
-            MedicationOut.trusted(
-                input=m.input,
-                generic=m.generic,
-                classes=list(m.classes),
-                grades=m.grades,
-                grade=m.grade,
-                recent=m.recent,
-                advice=med_advice,
-                references=refs or list(book.references),
-                hint=m.hint,
-            )
-        )
+            med_advice.append(f"{book.quinine_warning_advice} {book.advice}")
+        else:
+            med_advice.append(book.advice)
 
     ctext = eng.calcium[calcium_verdict]
     calcium_advice = ctext.advice
@@ -299,117 +282,278 @@ def assess(
         )
         calcium_advice = f"{calcium_advice} {extra}"
         calcium_because = [*calcium_because, keep]
-    calcium = Calcium.trusted(
-        verdict=calcium_verdict,
-        because=calcium_because,
-        advice=calcium_advice,
-        references=list(ctext.references),
-    )
+    cited += ctext.references
 
     notes = advice_mod.safety_notes(facts, factor_ids, kb.advice, keep)
     note_ids = {n.id for n in notes}
     withheld = advice_mod.relief_withheld(ctx.fired)
-    relief_out = eng.relief_out
-    relief = [relief_out[key] for key in advice_mod.relief(facts, withheld, note_ids)]
-    plan = advice_mod.prevention(facts, factor_ids, calcium_verdict, withheld, note_ids, kb.advice)
-    prevention = [eng.prevention_out[p.id] for p in plan]
-    note_out = eng.note_out
-    safety = [
-        note_out[n.id]
-        if n.text == note_out[n.id].text
-        else NoteOut.trusted(id=n.id, text=n.text, references=list(n.references))
-        for n in notes
-    ]
-    cited: list[str] = []
-    for alert in alerts:
-        cited += alert.references
-    for factor in factor_out:
-        cited += factor.references
-    for med in med_out:
-        cited += med.references
-    cited += calcium.references
+    relief = advice_mod.relief(facts, withheld, note_ids)
     cited += kb.advice.relief_references
-    for item in prevention:
+    plan = advice_mod.prevention(facts, factor_ids, calcium_verdict, withheld, note_ids, kb.advice)
+    for item in plan:
         cited += item.references
-    for note in safety:
+    for note in notes:
         cited += note.references
     cited += eng.does_not_work_refs
+    return Conclusions(
+        fired,
+        top,
+        headline,
+        reasons,
+        factors,
+        ruled_out,
+        meds,
+        med_advice,
+        med_refs,
+        cast(Verdict, calcium_verdict),
+        calcium_because,
+        calcium_advice,
+        notes,
+        withheld,
+        relief,
+        plan,
+        list(dict.fromkeys(cited)),
+    )
+
+
+def assess(
+    intake: Intake, engine: Engine | None = None, diary_because: Sequence[str] | None = None
+) -> Assessment:
+    """Assess one intake: alerts and triage, factors, calcium, medicines, relief and prevention.
+
+    ``diary_because``: the policy's ``frequent_or_prolonged`` rule evaluated on the person's
+    cramp diary (``crampcheck.diary.analytics.diary_frequent_or_prolonged``); when it fired
+    there, the alert is raised here too, even if the intake's own numbers do not show it.
+    """
+    eng = engine or default_engine()
+    c = conclude(intake, eng, diary_because)
+    kb = eng.kb
+    # The records are built with ``trusted`` (no second validation): every value comes from
+    # the validated intake and knowledge base. Records that never change are the engine's.
+    alerts_kb = eng.alerts
+    alerts = []
+    for alert_id, level, because in c.fired:
+        a = alerts_kb[alert_id]
+        alerts.append(
+            AlertOut.trusted(
+                id=alert_id,
+                level=level,
+                title=a.title,
+                because=because,
+                advice=a.texts[level].advice,
+                references=list(a.references),
+            )
+        )
+    factors_kb = eng.factors
+    factor_out = []
+    for r in c.factors:
+        f = factors_kb[r.id]
+        factor_out.append(
+            FactorOut.trusted(
+                id=r.id,
+                title=f.title,
+                strength=_strength(r.score),
+                score=r.score,
+                because=r.because,
+                advice=f.advice,
+                references=list(f.references),
+            )
+        )
+    med_out = [
+        MedicationOut.trusted(
+            input=m.input,
+            generic=m.generic,
+            classes=list(m.classes),
+            grades=m.grades,
+            grade=m.grade,
+            recent=m.recent,
+            advice=advice,
+            references=refs,
+            hint=m.hint,
+        )
+        for m, advice, refs in zip(c.meds, c.med_advice, c.med_refs, strict=True)
+    ]
+    note_out = eng.note_out
     ref_out = eng.ref_out
-    references = [ref_out[r] for r in dict.fromkeys(cited)]
     return Assessment.trusted(
         contract=1,
-        triage=Triage.trusted(level=top, headline=headline, reasons=reasons),
+        triage=Triage.trusted(level=c.top, headline=c.headline, reasons=c.reasons),
         alerts=alerts,
         factors=factor_out,
-        factors_ruled_out=[RuledOut.trusted(id=fid, because=[b]) for fid, b in ruled_out],
+        factors_ruled_out=[RuledOut.trusted(id=fid, because=[b]) for fid, b in c.ruled_out],
         medications=med_out,
-        calcium=calcium,
-        relief_withheld=withheld,
-        relief=relief,
-        prevention=prevention,
-        prevention_note=kb.advice.prevention_on_hold if withheld else None,
+        calcium=Calcium.trusted(
+            verdict=c.calcium_verdict,
+            because=c.calcium_because,
+            advice=c.calcium_advice,
+            references=list(eng.calcium[c.calcium_verdict].references),
+        ),
+        relief_withheld=c.withheld,
+        relief=[eng.relief_out[key] for key in c.relief],
+        prevention=[eng.prevention_out[p.id] for p in c.plan],
+        prevention_note=kb.advice.prevention_on_hold if c.withheld else None,
         does_not_work=eng.does_not_work,
-        safety_notes=safety,
-        references=references,
+        safety_notes=[
+            note_out[n.id]
+            if n.text == note_out[n.id].text
+            else NoteOut.trusted(id=n.id, text=n.text, references=list(n.references))
+            for n in c.notes
+        ],
+        references=[ref_out[r] for r in c.references],
         disclaimer=kb.advice.disclaimer,
         versions=eng.versions,
     )
 
 
-# the fields pydantic writes (the rest are mostly records shared with the engine)
-_HEAD = {
-    "contract",
-    "triage",
-    "alerts",
-    "factors",
-    "factors_ruled_out",
-    "medications",
-    "calcium",
-    "relief_withheld",
-}
+def assess_json(
+    intake: Intake, engine: Engine | None = None, diary_because: Sequence[str] | None = None
+) -> bytes:
+    """``assess(intake).model_dump_json()``, byte for byte, in half the time: what the API
+    answers.
 
-
-def assessment_json(result: Assessment, engine: Engine | None = None) -> bytes:
-    """``result`` as JSON: byte for byte what ``result.model_dump_json()`` writes, in a third
-    of the time.
-
-    Most of an assessment's JSON is records it shares with the engine (the references, the
-    prevention items, the notes), and the engine keeps their JSON; the rest is written by
-    pydantic as usual. A record that is not the engine's own is written by pydantic too. The
-    tests compare the two writers on every vignette and on generated intakes.
+    The assessment's records are not built: their JSON is written straight from the
+    conclusions, and what never changes (the knowledge base's texts, references, relief and
+    prevention records) was written once, by pydantic, when the engine was built. Every value
+    that varies is written by pydantic's own JSON writer (``pydantic_core.to_json``). The
+    tests compare the two on every vignette and on generated intakes.
     """
     eng = engine or default_engine()
-    shared = eng.shared_json
-
-    def records(items: Sequence[BaseModel]) -> bytes:
-        try:
-            return b"[" + b",".join([shared[id(x)] for x in items]) + b"]"
-        except KeyError:  # a record of its own (a note with other text): pydantic writes it
-            return b"[" + b",".join([x.model_dump_json().encode() for x in items]) + b"]"
-
-    def text(value: str | None) -> bytes:
-        return eng.text_json.get(value) or to_json(value)
-
-    head = result.__pydantic_serializer__.to_json(result, include=_HEAD)
+    c = conclude(intake, eng, diary_because)
+    j = eng.json
+    alert_parts = j.alerts
+    factor_parts = j.factors
+    alerts = []
+    for alert_id, level, because in c.fired:
+        head, tail = alert_parts[alert_id, level]
+        alerts.append(head + to_json(because) + tail)
+    factors = []
+    for r in c.factors:
+        head, tail = factor_parts[r.id]
+        factors.append(
+            head
+            + b","
+            + to_json({"strength": _strength(r.score), "score": r.score, "because": r.because})[
+                1:-1
+            ]
+            + tail
+        )
+    meds = [
+        to_json(
+            {
+                "input": m.input,
+                "generic": m.generic,
+                "classes": m.classes,
+                "grades": m.grades,
+                "grade": m.grade,
+                "recent": m.recent,
+                "advice": advice,
+                "references": refs,
+                "hint": m.hint,
+            }
+        )
+        for m, advice, refs in zip(c.meds, c.med_advice, c.med_refs, strict=True)
+    ]
+    notes = j.notes
+    safety = [
+        notes[n.id]
+        if n.text == eng.note_out[n.id].text
+        else to_json({"id": n.id, "text": n.text, "references": n.references})
+        for n in c.notes
+    ]
+    refs = j.references
     return b"".join(
         (
-            head[:-1],
-            b',"relief":',
-            records(result.relief),
-            b',"prevention":',
-            records(result.prevention),
-            b',"prevention_note":',
-            text(result.prevention_note),
-            b',"does_not_work":',
-            records(result.does_not_work),
-            b',"safety_notes":',
-            records(result.safety_notes),
-            b',"references":',
-            records(result.references),
-            b',"disclaimer":',
-            text(result.disclaimer),
-            b',"versions":',
-            records([result.versions])[1:-1],
-            b"}",
+            b'{"contract":1,"triage":',
+            to_json({"level": c.top, "headline": c.headline, "reasons": c.reasons}),
+            b',"alerts":[',
+            b",".join(alerts),
+            b'],"factors":[',
+            b",".join(factors),
+            b'],"factors_ruled_out":',
+            to_json([{"id": fid, "because": [b]} for fid, b in c.ruled_out]),
+            b',"medications":[',
+            b",".join(meds),
+            b'],"calcium":',
+            to_json(
+                {
+                    "verdict": c.calcium_verdict,
+                    "because": c.calcium_because,
+                    "advice": c.calcium_advice,
+                }
+            )[:-1],
+            j.calcium_refs[c.calcium_verdict],
+            b',"relief_withheld":true' if c.withheld else b',"relief_withheld":false',
+            b',"relief":[',
+            b",".join([j.relief[key] for key in c.relief]),
+            b'],"prevention":[',
+            b",".join([j.prevention[p.id] for p in c.plan]),
+            b"]," + (j.prevention_on_hold if c.withheld else b'"prevention_note":null'),
+            j.does_not_work,
+            b',"safety_notes":[',
+            b",".join(safety),
+            b'],"references":[',
+            b",".join([refs[r] for r in c.references]),
+            j.closing,
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class JsonParts:
+    """The JSON of what an assessment takes unchanged from the knowledge base, written once by
+    pydantic when the engine is built (``assess_json``)."""
+
+    alerts: dict[tuple[str, Level], tuple[bytes, bytes]]  # (alert, level): around "because"
+    factors: dict[str, tuple[bytes, bytes]]  # factor -> before "strength", after "because"
+    calcium_refs: dict[str, bytes]  # verdict -> ',"references":[...]}'
+    relief: dict[advice_mod.ReliefKey, bytes]
+    prevention: dict[str, bytes]
+    notes: dict[str, bytes]
+    references: dict[str, bytes]
+    prevention_on_hold: bytes  # '"prevention_note":"..."'
+    does_not_work: bytes  # ',"does_not_work":[...]'
+    closing: bytes  # '],"disclaimer":"...","versions":{...}}'
+
+    @classmethod
+    def build(cls, eng: Engine) -> JsonParts:
+        def record(model: BaseModel) -> bytes:
+            return model.model_dump_json().encode()
+
+        def fields(**values: Any) -> bytes:
+            """``"a":1,"b":2``: the fields as pydantic writes them."""
+            return to_json(values)[1:-1]
+
+        advice = eng.kb.advice
+        alerts: dict[tuple[str, Level], tuple[bytes, bytes]] = {}
+        for a in eng.kb.alerts:
+            for level, text in a.texts.items():
+                alerts[a.id, level] = (
+                    b"{" + fields(id=a.id, level=level, title=a.title) + b',"because":',
+                    b"," + fields(advice=text.advice, references=a.references) + b"}",
+                )
+        return cls(
+            alerts=alerts,
+            factors={
+                f.id: (
+                    b"{" + fields(id=f.id, title=f.title),
+                    b"," + fields(advice=f.advice, references=f.references) + b"}",
+                )
+                for f in eng.kb.factors
+            },
+            calcium_refs={
+                v: b"," + fields(references=t.references) + b"}" for v, t in eng.calcium.items()
+            },
+            relief={key: record(r) for key, r in eng.relief_out.items()},
+            prevention={i: record(p) for i, p in eng.prevention_out.items()},
+            notes={i: record(n) for i, n in eng.note_out.items()},
+            references={i: record(r) for i, r in eng.ref_out.items()},
+            prevention_on_hold=fields(prevention_note=advice.prevention_on_hold),
+            does_not_work=b',"does_not_work":['
+            + b",".join(record(n) for n in eng.does_not_work)
+            + b"]",
+            closing=b"],"
+            + fields(disclaimer=advice.disclaimer)
+            + b',"versions":'
+            + record(eng.versions)
+            + b"}",
+        )

@@ -26,7 +26,7 @@ from crampcheck.diary.schemas import (
     MedicineIn,
 )
 from crampcheck.engine.assessment import Assessment
-from crampcheck.engine.core import assess, assessment_json, default_engine
+from crampcheck.engine.core import assess, assess_json, default_engine
 from crampcheck.engine.intake import Intake
 from crampcheck.knowledge.browse import KINDS, record_json, records
 from crampcheck.knowledge.loader import load_knowledge
@@ -81,7 +81,7 @@ async def post_assessment(
     # The engine is pure and takes well under a millisecond: run it on the event loop. (A
     # well-formed request without flags is answered before it gets here, by the same code:
     # ``crampcheck.web.fastpath``.)
-    return Response(assessment_json(assess(intake)), media_type="application/json")
+    return Response(assess_json(intake), media_type="application/json")
 
 
 router.add_api_route(
@@ -104,7 +104,7 @@ def _assess_with_diary(intake: Intake, book: Diary, use_diary: bool, save: bool)
         book.save_assessment(
             intake.model_dump(mode="json", exclude_none=True), result.model_dump(mode="json")
         )
-    return Response(assessment_json(result), media_type="application/json")
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.post("/medications/recognise", response_model=list[RecognisedOut], tags=["medicines"])

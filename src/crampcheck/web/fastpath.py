@@ -5,7 +5,7 @@ objects, parameter solving) costs about as much as the assessment itself. A well
 to assess an intake needs none of it: ``AssessmentFastPath``, a pure ASGI middleware that sits
 inside the security-header and CSRF middlewares, reads the body, validates it with the same
 strict model (``Intake.model_validate_json``, straight from the bytes), assesses it and writes
-the assessment (``assessment_json``, the same bytes as ``Assessment.model_dump_json``).
+the assessment (``assess_json``: the same bytes as ``Assessment.model_dump_json``).
 
 Everything else goes on to the FastAPI route (``crampcheck.web.api.post_assessment``), which
 answers exactly as before: a body that is not a valid intake (422 with the field paths), another
@@ -19,7 +19,7 @@ from __future__ import annotations
 import email.message
 from typing import Any
 
-from crampcheck.engine.core import assess, assessment_json
+from crampcheck.engine.core import assess_json
 from crampcheck.engine.intake import Intake
 
 PATH = "/api/v1/assessments"
@@ -83,7 +83,7 @@ class AssessmentFastPath:
         try:
             if len(body) != length:
                 raise ValueError("the body is not the declared length")
-            out = assessment_json(assess(Intake.model_validate_json(body)))
+            out = assess_json(Intake.model_validate_json(body))
         except Exception:
             # the route answers: a 422 with the field paths, or its error handling
             await self.app(scope, _replay(body, receive), send)
