@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crampcheck.engine.facts import Facts
 from crampcheck.knowledge.models import Advice, Note, PreventionItem
 
@@ -110,15 +112,32 @@ def foot_soak_unsafe(f: Facts) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """A prevention item with what choosing it looks at, as plain sets (built once)."""
+
+    id: str
+    tags: frozenset[str]
+    for_factors: frozenset[str]
+    item: PreventionItem
+
+
+def plan_items(advice: Advice) -> list[PlanItem]:
+    return [
+        PlanItem(p.id, frozenset(p.tags), frozenset(p.for_factors), p) for p in advice.prevention
+    ]
+
+
 def prevention(
     f: Facts,
     factor_ids: set[str],
     verdict: str,
     withheld: bool,
     note_ids: set[str],
-    advice: Advice,
+    items: list[PlanItem],
 ) -> list[PreventionItem]:
-    """The prevention items chosen by the factors found (policy 5)."""
+    """The prevention items chosen by the factors found (policy 5); ``items`` is
+    ``plan_items(advice)``, in the knowledge file's order."""
     leave_out: set[str] = set()
     if withheld:
         leave_out |= UNSAFE_WHEN_WITHHELD
@@ -127,19 +146,19 @@ def prevention(
     if foot_soak_unsafe(f):
         leave_out.add("foot_soak")
     chosen = []
-    for item in advice.prevention:
-        if leave_out and not leave_out.isdisjoint(item.tags):
+    for p in items:
+        if leave_out and not leave_out.isdisjoint(p.tags):
             continue
-        if item.id == "calcium_rich_food":
+        if p.id == "calcium_rich_food":
             wanted = verdict == "improve_diet"
-        elif item.id == "drink_to_thirst":
+        elif p.id == "drink_to_thirst":
             wanted = "dehydration" in factor_ids and "follow_fluid_plan" not in note_ids
-        elif item.id == "condition_care_team":
+        elif p.id == "condition_care_team":
             wanted = not CARE_TEAM_FACTORS.isdisjoint(factor_ids)
         else:
-            wanted = not item.for_factors or not factor_ids.isdisjoint(item.for_factors)
+            wanted = not p.for_factors or not p.for_factors.isdisjoint(factor_ids)
         if wanted:
-            chosen.append(item)
+            chosen.append(p.item)
     return chosen
 
 
@@ -154,7 +173,7 @@ def relief(f: Facts, withheld: bool, note_ids: set[str]) -> list[ReliefKey]:
     """The relief for each site in the intake (calf when none), or the withheld text."""
     if withheld:
         return [WITHHELD]
-    cramps = f.intake.cramps
+    cramps = f.cramps
     sites = list(dict.fromkeys(cramps.sites)) if cramps and cramps.sites else ["calf"]
     unsteady = bool(
         f.age_at_least(75) or f.has("parkinsons") or f.finding("tremor_or_unsteadiness")

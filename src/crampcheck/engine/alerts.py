@@ -372,7 +372,7 @@ def _weakness(c: Context) -> Because:
 
 @rule("widespread_cramps", "routine")
 def _widespread(c: Context) -> Because:
-    cramps = c.facts.intake.cramps
+    cramps = c.facts.cramps
     return ["cramps.other_muscles=true"] if cramps and cramps.other_muscles is True else None
 
 
@@ -422,7 +422,7 @@ def _num(x: float) -> str:
 @rule("frequent_or_prolonged", "routine")
 def _frequent(c: Context) -> Because:
     f = c.facts
-    cramps = f.intake.cramps
+    cramps = f.cramps
     if cramps is None:
         return None  # no frequency, no duration: the rule cannot hold
     return frequent_or_prolonged(

@@ -59,7 +59,7 @@ RULE_ORDER = [(alert, level) for level in ("emergency", "urgent", "routine") for
 
 
 # rebuilt when an engine is unpickled: the functions, and what is derived from the rest
-_REBUILT = ("order", "clues", "json", "does_not_work_refs")
+_REBUILT = ("order", "clues", "json", "does_not_work_refs", "plan")
 
 
 def _strength(score: float) -> Strength:
@@ -86,12 +86,14 @@ class Engine:
     relief_out: dict[advice_mod.ReliefKey, Relief]
     versions: Versions
     does_not_work_refs: list[str] = field(init=False, compare=False, repr=False)
+    plan: list[advice_mod.PlanItem] = field(init=False, compare=False, repr=False)
     # the JSON of what never changes, written once (``assess_json``)
     json: JsonParts = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         refs = [r for n in self.does_not_work for r in n.references]
         object.__setattr__(self, "does_not_work_refs", refs)
+        object.__setattr__(self, "plan", advice_mod.plan_items(self.kb.advice))
         object.__setattr__(self, "json", JsonParts.build(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -289,7 +291,7 @@ def conclude(
     withheld = advice_mod.relief_withheld(ctx.fired)
     relief = advice_mod.relief(facts, withheld, note_ids)
     cited += kb.advice.relief_references
-    plan = advice_mod.prevention(facts, factor_ids, calcium_verdict, withheld, note_ids, kb.advice)
+    plan = advice_mod.prevention(facts, factor_ids, calcium_verdict, withheld, note_ids, eng.plan)
     for item in plan:
         cited += item.references
     for note in notes:

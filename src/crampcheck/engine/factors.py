@@ -119,10 +119,10 @@ CLUES: dict[tuple[str, str], On | NeedsLabs | Computed] = {
     ("inactivity", "sedentary"): habit("sedentary"),
     # pregnancy
     ("pregnancy", "pregnant_13_weeks_or_more"): lambda f: (
-        f.pregnant if (f.intake.person.pregnant_weeks or 0) >= 13 else None
+        f.pregnant if (f.pregnant_weeks or 0) >= 13 else None
     ),
     ("pregnancy", "pregnant_under_13_weeks"): lambda f: (
-        f.pregnant if (f.intake.person.pregnant_weeks or 99) < 13 else None
+        f.pregnant if (f.pregnant_weeks or 99) < 13 else None
     ),
     # ageing
     ("ageing", "age_65_or_over"): lambda f: f.age_at_least(65),
@@ -179,9 +179,7 @@ CLUES: dict[tuple[str, str], On | NeedsLabs | Computed] = {
         and ["findings.muscle_weakness=true", "findings.muscle_twitching=true"]
     ),
     ("neuromuscular_disease", "other_muscles"): lambda f: (
-        "cramps.other_muscles=true"
-        if f.intake.cramps and f.intake.cramps.other_muscles is True
-        else None
+        "cramps.other_muscles=true" if f.cramps and f.cramps.other_muscles is True else None
     ),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crampcheck.engine.intake import Findings, Intake, Labs, Lifestyle
+from crampcheck.engine.intake import Cramps, Findings, Intake, Labs, Lifestyle
 from crampcheck.engine.medicines import Recognised
 
 NO_FINDINGS = Findings.model_construct()
@@ -106,9 +106,24 @@ class Facts:
     true_findings: dict[str, str] = field(init=False)  # finding -> "findings.x=true"
     true_habits: dict[str, str] = field(init=False)  # lifestyle flag -> "lifestyle.x=true"
     signals: frozenset[str] = field(init=False)  # what alert gates look for (alerts.GATES)
+    # Intake values the rules read often, copied out of the pydantic models once: reading an
+    # attribute of a pydantic model is several times slower than reading a slot.
+    age: int = field(init=False)
+    pregnant_weeks: int | None = field(init=False)
+    postpartum_weeks: int | None = field(init=False)
+    cramps: Cramps | None = field(init=False)
+    cramps_when: frozenset[str] = field(init=False)
+    swelling: str | None = field(init=False)
+    lab_values: dict[str, float] = field(init=False)  # the labs given, by name
 
     def __post_init__(self) -> None:
         i = self.intake
+        person = i.person
+        self.age = person.age
+        self.pregnant_weeks = person.pregnant_weeks
+        self.postpartum_weeks = person.postpartum_weeks
+        self.cramps = cramps = i.cramps
+        self.cramps_when = frozenset(cramps.when or ()) if cramps is not None else frozenset()
         self.findings = i.findings or NO_FINDINGS
         self.lifestyle = i.lifestyle or NO_LIFESTYLE
         self.labs = i.labs or NO_LABS
@@ -137,10 +152,14 @@ class Facts:
         }
         signals = {f"finding:{k}" for k in self.true_findings}
         signals.update(f"class:{c}" for c in self.class_items)
-        if self.findings.calf_swelling is not None:
-            signals.add(f"swelling:{self.findings.calf_swelling}")
+        self.swelling = self.findings.calf_swelling
+        if self.swelling is not None:
+            signals.add(f"swelling:{self.swelling}")
         labs = self.labs
-        if any(getattr(labs, k) is not None for k in labs.model_fields_set):
+        self.lab_values = {
+            k: v for k in labs.model_fields_set if (v := getattr(labs, k)) is not None
+        }
+        if self.lab_values:
             signals.add("labs")
         if self.class_items:
             signals.add("medicines")
@@ -159,10 +178,6 @@ class Facts:
         return False
 
     # --- person -------------------------------------------------------------------------------
-    @property
-    def age(self) -> int:
-        return self.intake.person.age
-
     def age_at_least(self, years: int) -> str | None:
         return f"person.age={self.age}" if self.age >= years else None
 
@@ -172,12 +187,12 @@ class Facts:
 
     @property
     def pregnant(self) -> str | None:
-        weeks = self.intake.person.pregnant_weeks
+        weeks = self.pregnant_weeks
         return f"person.pregnant_weeks={weeks}" if weeks is not None else None
 
     @property
     def postpartum(self) -> str | None:
-        weeks = self.intake.person.postpartum_weeks
+        weeks = self.postpartum_weeks
         return f"person.postpartum_weeks={weeks}" if weeks is not None and weeks <= 12 else None
 
     # --- findings, lifestyle, conditions --------------------------------------------------------
@@ -200,18 +215,14 @@ class Facts:
             return f"conditions={c}"
         return None
 
-    @property
-    def swelling(self) -> str | None:
-        return self.findings.calf_swelling
-
     def cramps_value(self, name: str) -> float | None:
-        cramps = self.intake.cramps
+        cramps = self.cramps
         value = getattr(cramps, name) if cramps is not None else None
         return float(value) if value is not None else None
 
     @property
     def side(self) -> str | None:
-        return self.intake.cramps.side if self.intake.cramps else None
+        return self.cramps.side if self.cramps else None
 
     @property
     def one_sided(self) -> str | None:
@@ -224,13 +235,14 @@ class Facts:
 
     @property
     def new_or_changed(self) -> bool | None:
-        return self.intake.cramps.new_or_changed if self.intake.cramps else None
+        return self.cramps.new_or_changed if self.cramps else None
 
     def when(self, *values: str) -> str | None:
-        when = self.intake.cramps.when if self.intake.cramps else None
-        for v in values:
-            if when and v in when:
-                return f"cramps.when={v}"
+        when = self.cramps_when
+        if when:
+            for v in values:
+                if v in when:
+                    return f"cramps.when={v}"
         return None
 
     @property
@@ -274,8 +286,7 @@ class Facts:
 
     # --- labs -----------------------------------------------------------------------------------
     def lab(self, name: str) -> float | None:
-        value: float | None = getattr(self.labs, name)
-        return value
+        return self.lab_values.get(name)
 
     def lab_fact(self, name: str) -> str:
         value = self.lab(name)
