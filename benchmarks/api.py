@@ -1,6 +1,6 @@
 """API throughput: POST /api/v1/assessments against a hello-world endpoint served the same way.
 
-    python benchmarks/api.py [--seconds 3] [--rounds 7] [--connections 8]
+    python benchmarks/api.py [--seconds 2] [--rounds 11] [--connections 8]
 
 Target (issue 5): the assessment endpoint sustains at least 60% of the throughput of a
 hello-world endpoint served the same way, both loaded with wrk (Debian package ``wrk``) on
@@ -9,10 +9,10 @@ hello-world endpoint served the same way, both loaded with wrk (Debian package `
 Two hello worlds, both ``async def`` FastAPI endpoints returning ``{"hello": "world"}``:
 
 * **served the same way** (the target): the crampcheck app itself, as ``crampcheck serve``
-  builds it, with one more route, ``GET /api/bench/hello``, placed first in its router (under ``/api/`` as the
-  assessments are, so the CSRF middleware treats both alike: no cookie). One uvicorn
-  process serves it and the assessments, so the two differ only in what the endpoint does:
-  both pass the same middlewares and carry the same security headers.
+  builds it, with one more route, ``GET /api/bench/hello``, placed first in its router (under
+  ``/api/`` as the assessments are, so the CSRF middleware treats both alike: no cookie). One
+  uvicorn process serves it and the assessments, so the two differ only in what the endpoint
+  does: both pass the same middlewares and carry the same security headers.
 * **bare** (reported for comparison, a stricter baseline): a FastAPI app with nothing else in
   it, no middleware and no security headers, in its own uvicorn process with the same options.
 
@@ -62,6 +62,13 @@ app.router.routes.insert(0, APIRoute("/api/bench/hello", hello, methods=["GET"])
 """
 
 
+# With two or more CPUs and taskset (util-linux), the servers share one CPU and wrk has another:
+# the two do not compete, and the scheduler does not move them around between runs.
+_PIN = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
+PIN_SERVER = ["taskset", "-c", "0"] if _PIN else []
+PIN_WRK = ["taskset", "-c", "1"] if _PIN else []
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -74,6 +81,7 @@ def serve(
     port = free_port()
     proc = subprocess.Popen(
         [
+            *PIN_SERVER,
             sys.executable,
             "-m",
             "uvicorn",
@@ -100,7 +108,7 @@ def serve(
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> float:
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    cmd = [*PIN_WRK, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run(
@@ -132,8 +140,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--seconds", type=int, default=3, help="per wrk run")
-    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--seconds", type=int, default=2, help="per wrk run")
+    ap.add_argument("--rounds", type=int, default=11)
     ap.add_argument("--connections", type=int, default=8)
     args = ap.parse_args()
     if shutil.which("wrk") is None:
