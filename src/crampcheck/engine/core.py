@@ -366,7 +366,7 @@ def assess(
             input=m.input,
             generic=m.generic,
             classes=list(m.classes),
-            grades=m.grades,
+            grades=dict(m.grades),  # the recognised medicine is shared: the record gets a copy
             grade=m.grade,
             recent=m.recent,
             advice=advice,

@@ -79,7 +79,7 @@ class Recognised:
             "input": self.input,
             "generic": self.generic,
             "classes": list(self.classes),
-            "grades": self.grades,
+            "grades": dict(self.grades),
             "grade": self.grade,
             "hint": self.hint,
         }
@@ -114,6 +114,7 @@ class MedicineIndex:
         self.hint_with = book.unrecognised_hint
         self.hint_without = book.unrecognised_hint_no_suggestion
         self._seen: dict[str, Match] = {}  # results per distinct text (bounded, see match)
+        self._recognised: dict[tuple[str, int | None, int | None], Recognised] = {}
         self.use_upstream = True
 
     def _add(self, name: str, entry: Entry) -> None:
@@ -225,6 +226,18 @@ class MedicineIndex:
 
     def recognise(
         self, text: str, started_weeks_ago: int | None = None, changed_weeks_ago: int | None = None
+    ) -> Recognised:
+        """``text`` recognised; remembered like ``match`` (a ``Recognised`` is immutable)."""
+        key = (text, started_weeks_ago, changed_weeks_ago)
+        found = self._recognised.get(key)
+        if found is None:
+            found = self._recognise(text, started_weeks_ago, changed_weeks_ago)
+            if len(self._recognised) < 10_000:
+                self._recognised[key] = found
+        return found
+
+    def _recognise(
+        self, text: str, started_weeks_ago: int | None, changed_weeks_ago: int | None
     ) -> Recognised:
         m = self.match(text)
         grades = {c: self.grades[c] for c in m.classes if c in self.grades}
