@@ -75,25 +75,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def uvicorn(module: str, port: int) -> list[str]:
+    """The command that serves ``module:app`` on 127.0.0.1:``port``, as every benchmark does."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{module}:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
 def serve(
     module_dir: Path, module: str, env: dict[str, str]
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     proc = subprocess.Popen(
-        [
-            *PIN_SERVER,
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"{module}:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
+        [*PIN_SERVER, *uvicorn(module, port)],
         cwd=module_dir,
         env={**env, "PYTHONPATH": str(module_dir)},
     )

@@ -31,7 +31,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api import CRAMPCHECK_APP, VIGNETTES, free_port
+from api import CRAMPCHECK_APP, VIGNETTES, free_port, uvicorn
+
+APP = "crampcheck_app"
 
 
 def send(port: int, path: str, bodies: list[bytes], n: int) -> None:
@@ -54,22 +56,7 @@ def instructions(folder: Path, path: str, bodies: list[bytes], n: int) -> int:
     port = free_port()
     out = folder / f"callgrind.{port}"
     proc = subprocess.Popen(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={out}",
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "crampcheck_app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *uvicorn(APP, port)],
         cwd=folder,
         env={
             **os.environ,
@@ -117,7 +104,7 @@ def main() -> int:
     per_request = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        (folder / "crampcheck_app.py").write_text(CRAMPCHECK_APP)
+        (folder / f"{APP}.py").write_text(CRAMPCHECK_APP)
         for name, path, posted in (
             ("hello", "/api/bench/hello", []),
             ("assessments", "/api/v1/assessments", bodies),
