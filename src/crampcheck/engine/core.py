@@ -59,7 +59,7 @@ RULE_ORDER = [(alert, level) for level in ("emergency", "urgent", "routine") for
 
 
 # rebuilt when an engine is unpickled: the functions, and what is derived from the rest
-_REBUILT = ("order", "clues", "json", "does_not_work_refs", "plan")
+_REBUILT = ("order", "clues", "_json", "does_not_work_refs", "plan")
 
 
 def _strength(score: float) -> Strength:
@@ -87,14 +87,21 @@ class Engine:
     versions: Versions
     does_not_work_refs: list[str] = field(init=False, compare=False, repr=False)
     plan: list[advice_mod.PlanItem] = field(init=False, compare=False, repr=False)
-    # the JSON of what never changes, written once (``assess_json``)
-    json: JsonParts = field(init=False, compare=False, repr=False)
+    # the JSON of what never changes, written on the first ``assess_json`` (not on every
+    # start of the CLI, which never writes it)
+    _json: JsonParts | None = field(init=False, default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         refs = [r for n in self.does_not_work for r in n.references]
         object.__setattr__(self, "does_not_work_refs", refs)
         object.__setattr__(self, "plan", advice_mod.plan_items(self.kb.advice))
-        object.__setattr__(self, "json", JsonParts.build(self))
+
+    def json_parts(self) -> JsonParts:
+        parts = self._json
+        if parts is None:
+            parts = JsonParts.build(self)
+            object.__setattr__(self, "_json", parts)
+        return parts
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The rule and clue tables hold functions: they are left out of the pickle and looked
@@ -421,7 +428,7 @@ def assess_json(
     """
     eng = engine or default_engine()
     c = conclude(intake, eng, diary_because)
-    j = eng.json
+    j = eng.json_parts()
     alert_parts = j.alerts
     factor_parts = j.factors
     alerts = []
