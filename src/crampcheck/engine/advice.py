@@ -57,8 +57,8 @@ def safety_notes(f: Facts, factor_ids: set[str], advice: Advice, keep: str | Non
 
     ``keep``: ``calcium.keep_prescribed(f)``, which the engine has already.
     """
-    cls = f.med_class if f.class_items else _no_class
-    has = f.has if f.conditions else _no_class
+    cls = f.med_class
+    has = f.has
     supplement = f.lifestyle.calcium_supplement
     taking_calcium = bool(supplement and supplement.taking)
     when = {
@@ -79,8 +79,7 @@ def safety_notes(f: Facts, factor_ids: set[str], advice: Advice, keep: str | Non
         "calcium_spacing": taking_calcium,
         "reliever_overuse": cls("short_acting_beta_agonist"),
         "quinine_warning": cls("quinine"),
-        "heat_exhaustion": f.true_habits
-        and f.habit("heavy_sweating_or_heat")
+        "heat_exhaustion": f.habit("heavy_sweating_or_heat")
         and f.habit("diarrhoea_or_vomiting")
         and f.exertion,
         "anticoagulant_care": cls("anticoagulant"),
@@ -96,11 +95,6 @@ def safety_notes(f: Facts, factor_ids: set[str], advice: Advice, keep: str | Non
             for n in notes
         ]
     return notes
-
-
-def _no_class(*names: str) -> None:
-    """``Facts.med_class`` or ``Facts.has`` for a person with no medicine or condition."""
-    return None
 
 
 def foot_soak_unsafe(f: Facts) -> bool:

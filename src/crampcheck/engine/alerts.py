@@ -431,7 +431,7 @@ def _frequent(c: Context) -> Because:
         f.cramps_value("minutes"),
         f.cramps_value("months"),
         f.lifestyle.stretches_regularly,
-        f.relevant_condition if f.conditions else None,
+        f.relevant_condition,
     )
 
 

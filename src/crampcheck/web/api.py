@@ -68,6 +68,7 @@ def diary(request: Request) -> Diary:
 DiaryDep = Annotated[Diary, Depends(diary)]
 
 
+@router.post("/assessments", response_model=Assessment, tags=["assessment"])
 async def post_assessment(
     intake: Intake,
     book: DiaryDep,
@@ -82,15 +83,6 @@ async def post_assessment(
     # well-formed request without flags is answered before it gets here, by the same code:
     # ``crampcheck.web.fastpath``.)
     return Response(assess_json(intake), media_type="application/json")
-
-
-router.add_api_route(
-    "/assessments",
-    post_assessment,
-    methods=["POST"],
-    response_model=Assessment,
-    tags=["assessment"],
-)
 
 
 def _assess_with_diary(intake: Intake, book: Diary, use_diary: bool, save: bool) -> Response:
