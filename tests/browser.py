@@ -31,17 +31,24 @@ import os
 import re
 import shutil
 import socket
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from tests.debian import apt_get, tail
+from tests.debian import (
+    Announce,
+    apt_get,
+    is_root,
+    skip_or_fail,
+    stderr_line,
+    tail,
+    uncaptured_announcer,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -84,8 +91,6 @@ _LOCAL = re.compile(rf"^(?:{_LOCAL_URL})")
 # the requests to block come back to Python.
 _NOT_LOCAL = re.compile(rf"^(?!{_LOCAL_URL})")
 
-Announce = Callable[[str], None]
-
 
 class BrowserUnavailable(RuntimeError):  # noqa: N818 (the name is the interface)
     """Chromium, its fonts or the Python packages for the browser tests are not installed."""
@@ -102,35 +107,7 @@ def unavailable_message(reason: str) -> str:
 
 def unavailable(reason: str) -> NoReturn:
     """Skip the test with what to install; in CI (``CI`` set to anything) fail instead."""
-    message = unavailable_message(reason)
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def _is_root() -> bool:
-    return os.geteuid() == 0
-
-
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
-_tail = tail
-
-
-def _uncaptured_announcer(config: pytest.Config) -> Announce:
-    """Print a line even while pytest captures output (e.g. 'installing chromium')."""
-    capman: Any = config.pluginmanager.getplugin("capturemanager")
-
-    def announce(line: str) -> None:
-        if capman is None:
-            _stderr(line)
-            return
-        with capman.global_and_fixture_disabled():
-            _stderr(line)
-
-    return announce
+    skip_or_fail(unavailable_message(reason))
 
 
 # ---------------------------------------------------------------------------- Chromium
@@ -146,10 +123,10 @@ def _missing() -> list[str]:
 
 
 def _apt_get(args: list[str], timeout: int, announce: Announce) -> None:
-    announce(_tail(apt_get(args, timeout, BrowserUnavailable), 5))
+    announce(tail(apt_get(args, timeout, BrowserUnavailable), 5))
 
 
-def ensure_chromium(announce: Announce = _stderr) -> Path:
+def ensure_chromium(announce: Announce = stderr_line) -> Path:
     """Debian's Chromium, installing it (and fonts-dejavu-core) with apt-get when root.
 
     Raises BrowserUnavailable (with the apt-get command to run) when Chromium or the fonts
@@ -158,7 +135,7 @@ def ensure_chromium(announce: Announce = _stderr) -> Path:
     missing = _missing()
     if not missing:
         return CHROMIUM
-    if not _is_root():
+    if not is_root():
         raise BrowserUnavailable("missing " + ", ".join(missing))
     if shutil.which("apt-get") is None:
         raise BrowserUnavailable("missing " + ", ".join(missing) + ", and apt-get is missing")
@@ -395,7 +372,7 @@ def chromium_path(request: pytest.FixtureRequest) -> Path:
     """Debian's Chromium (installed on demand when root); skip, or fail in CI, without it."""
     try:
         ensure_python_packages()
-        return ensure_chromium(_uncaptured_announcer(request.config))
+        return ensure_chromium(uncaptured_announcer(request.config))
     except BrowserUnavailable as exc:
         unavailable(str(exc))
 

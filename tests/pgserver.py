@@ -30,13 +30,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.debian import apt_get, tail
+from tests.debian import (
+    Announce,
+    apt_get,
+    is_root,
+    skip_or_fail,
+    stderr_line,
+    tail,
+    uncaptured_announcer,
+)
 
 PG_ROOT = Path("/usr/lib/postgresql")
 REQUIRED_BINARIES = ("initdb", "pg_ctl", "postgres")
@@ -56,8 +64,6 @@ APT_INSTALL_TIMEOUT = 900
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
-Announce = Callable[[str], None]
-
 
 class PostgresUnavailable(RuntimeError):  # noqa: N818 (the name is the interface)
     """PostgreSQL (the server binaries or the Python driver) is not installed here."""
@@ -72,22 +78,11 @@ def unavailable_message(reason: str) -> str:
     )
 
 
-def _is_root() -> bool:
-    return os.geteuid() == 0
-
-
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 def _clean_env() -> dict[str, str]:
     """The environment without PG* variables that could redirect our commands."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env["LC_ALL"] = "C"
     return env
-
-
-_tail = tail
 
 
 # ---------------------------------------------------------------------------- binaries
@@ -115,7 +110,7 @@ def _apt_get(args: list[str], timeout: int) -> None:
     apt_get(args, timeout, PostgresUnavailable)
 
 
-def ensure_postgres_binaries(announce: Announce = _stderr) -> Path:
+def ensure_postgres_binaries(announce: Announce = stderr_line) -> Path:
     """The PostgreSQL bin directory, installing Debian's ``postgresql`` when root.
 
     Raises PostgresUnavailable (with the apt-get command to run) when the binaries are
@@ -124,7 +119,7 @@ def ensure_postgres_binaries(announce: Announce = _stderr) -> Path:
     bindir = find_postgres_binaries()
     if bindir is not None:
         return bindir
-    if not _is_root():
+    if not is_root():
         raise PostgresUnavailable(
             f"the PostgreSQL server binaries are not in {PG_ROOT}/<version>/bin"
         )
@@ -189,7 +184,7 @@ class PostgresServer:
 
     url: str
 
-    def __init__(self, announce: Announce = _stderr) -> None:
+    def __init__(self, announce: Announce = stderr_line) -> None:
         self.announce = announce
         self.port = 0
         self.url = ""
@@ -257,7 +252,7 @@ class PostgresServer:
     def _command(self, *args: str | Path) -> list[str]:
         """A command run as the server's unix user (runuser when we are root)."""
         argv = [str(arg) for arg in args]
-        return ["runuser", "-u", RUN_AS, "--", *argv] if _is_root() else argv
+        return ["runuser", "-u", RUN_AS, "--", *argv] if is_root() else argv
 
     def _bin(self, name: str) -> Path:
         assert self.bindir is not None
@@ -281,7 +276,7 @@ class PostgresServer:
         if result.returncode != 0:
             raise RuntimeError(
                 f"`{shlex.join(command)}` failed (exit {result.returncode}):\n"
-                + _tail(result.stdout + result.stderr)
+                + tail(result.stdout + result.stderr)
                 + self._log_tail()
             )
 
@@ -290,10 +285,10 @@ class PostgresServer:
             text = self.logfile.read_text(errors="replace")
         except (OSError, AssertionError):
             return ""
-        return "\nserver log:\n" + _tail(text) if text.strip() else ""
+        return "\nserver log:\n" + tail(text) if text.strip() else ""
 
     def _make_tmpdir(self) -> Path:
-        if not _is_root():
+        if not is_root():
             return Path(tempfile.mkdtemp(prefix="crampcheck-pg-"))
         try:
             user = pwd.getpwnam(RUN_AS)
@@ -438,26 +433,9 @@ class PostgresServer:
 # ---------------------------------------------------------------------------- fixtures
 
 
-def _uncaptured_announcer(config: pytest.Config) -> Announce:
-    """Print a line even while pytest captures output (e.g. 'installing postgresql')."""
-    capman: Any = config.pluginmanager.getplugin("capturemanager")
-
-    def announce(line: str) -> None:
-        if capman is None:
-            _stderr(line)
-            return
-        with capman.global_and_fixture_disabled():
-            _stderr(line)
-
-    return announce
-
-
 def unavailable(reason: str) -> None:
-    """Skip the test with what to install; in CI (CI=true) fail instead."""
-    message = unavailable_message(reason)
-    if os.environ.get("CI") == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    """Skip the test with what to install; in CI (``CI`` set) fail instead."""
+    skip_or_fail(unavailable_message(reason))
 
 
 # One server per test process, however many modules or conftests import the fixture.
@@ -470,7 +448,7 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     """A started PostgresServer shared by the whole test session."""
     global _shared, _users
     if _shared is None:
-        server = PostgresServer(announce=_uncaptured_announcer(request.config))
+        server = PostgresServer(announce=uncaptured_announcer(request.config))
         try:
             server.__enter__()
         except PostgresUnavailable as exc:
